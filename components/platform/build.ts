@@ -1,0 +1,132 @@
+// Builds the platform model for one validated config: declarations, graph checks, each service's
+// objects in its own cdk8s chart, the derived network policies, routes and namespaces.
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import type { PlatformConfig } from '../../environments/schema';
+import { podSecurityLevel, podSpecOf, PodSecurityLevel } from '../../policies/pod-security';
+import { PART_OF, standardLabels } from '../base/labels';
+import { ImageLock, ImageResolver } from '../images';
+import { SERVICE_DEFINITIONS } from '../registry';
+import { BuildContext } from './context';
+import { graphProblems } from './graph';
+import { CLUSTER_SCOPED_KINDS, KubeObject } from './kube-object';
+import { namespaceName, Placement, PLACEMENTS } from './layers';
+import { namespaceBaseline, servicePolicies } from './network';
+import { publicRoute } from './routes';
+import type { SecretPlan } from './secrets';
+import type { ServiceDeclaration, ServiceDefinition } from './service';
+import type { TlsPlan } from './tls';
+
+export interface BuiltService {
+  declaration: ServiceDeclaration;
+  namespace: string;
+  objects: KubeObject[];
+  secrets: SecretPlan[];
+}
+
+export interface BuiltNamespace {
+  placement: Placement;
+  name: string;
+  podSecurity: PodSecurityLevel;
+  objects: KubeObject[];
+}
+
+export interface PlatformBuild {
+  config: PlatformConfig;
+  images: ImageResolver;
+  services: BuiltService[];
+  namespaces: BuiltNamespace[];
+  /** Planned by the edge service; absent only in builds without it (construct tests). */
+  tls?: TlsPlan;
+}
+
+export class PlatformModelError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the platform model is inconsistent:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PlatformModelError';
+  }
+}
+
+export interface BuildOptions {
+  lock?: ImageLock;
+  definitions?: ServiceDefinition[];
+}
+
+function synth(chart: Chart): KubeObject[] {
+  return (chart.toJson() as KubeObject[]).map((o) => {
+    if (CLUSTER_SCOPED_KINDS.has(o.kind)) delete o.metadata.namespace;
+    return o;
+  });
+}
+
+export function imageResolverFor(config: PlatformConfig, lock?: ImageLock): ImageResolver {
+  return new ImageResolver(config.images, lock, config.k3d ? { k3s: { tag: config.k3d.k3sVersion } } : {});
+}
+
+export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}): PlatformBuild {
+  const definitions = (options.definitions ?? SERVICE_DEFINITIONS).filter((d) => d.enabled({ config }));
+  const declarations = definitions.map((d) => d.declare({ config }));
+  const problems = graphProblems(declarations, config);
+  if (problems.length) throw new PlatformModelError(problems);
+
+  const images = imageResolverFor(config, options.lock);
+  const ctx = new BuildContext(config, images, declarations);
+  const app = new App();
+  const services: BuiltService[] = definitions.map((definition, i) => {
+    const declaration = declarations[i];
+    const namespace = ctx.namespaceOf(declaration.name);
+    const chart = new Chart(app, declaration.name, { namespace, disableResourceNameHashes: true });
+    new k8s.KubeServiceAccount(chart, 'service-account', {
+      metadata: { name: declaration.name, labels: standardLabels(ctx, declaration, 'identity') },
+      automountServiceAccountToken: false,
+    });
+    const secretsBefore = ctx.secrets.length;
+    definition.build(chart, ctx, declaration);
+    servicePolicies(chart, ctx, declaration);
+    publicRoute(chart, ctx, declaration);
+    return { declaration, namespace, objects: synth(chart), secrets: ctx.secrets.slice(secretsBefore) };
+  });
+  // Secrets a service plans for a consumer belong with the consumer.
+  for (const service of services)
+    service.secrets = ctx.secrets.filter((s) => s.service === service.declaration.name);
+
+  const namespaces: BuiltNamespace[] = [];
+  for (const placement of PLACEMENTS) {
+    const members = services.filter((s) => s.declaration.layer === placement);
+    if (!members.length) continue;
+    const name = namespaceName(config.prefix, placement);
+    const podSecurity = strictestLevel(members.flatMap((s) => s.objects.filter((o) => o.metadata.namespace === name)));
+    const chart = new Chart(app, `namespace-${placement}`, { namespace: name, disableResourceNameHashes: true });
+    new k8s.KubeNamespace(chart, 'namespace', {
+      metadata: {
+        name,
+        labels: {
+          'app.kubernetes.io/part-of': PART_OF,
+          'app.kubernetes.io/managed-by': PART_OF,
+          'pod-security.kubernetes.io/enforce': podSecurity,
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+    namespaceBaseline(chart);
+    namespaces.push({ placement, name, podSecurity, objects: synth(chart) });
+  }
+  return { config, images, services, namespaces, tls: ctx.tls };
+}
+
+function strictestLevel(objects: KubeObject[]): PodSecurityLevel {
+  const order: PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+  let worst = 0;
+  for (const object of objects) {
+    const pod = podSpecOf(object);
+    if (pod) worst = Math.max(worst, order.indexOf(podSecurityLevel(pod)));
+  }
+  return order[worst];
+}
+
+/** All objects of a build, namespaces first. */
+export function allObjects(build: PlatformBuild): KubeObject[] {
+  return [...build.namespaces.flatMap((n) => n.objects), ...build.services.flatMap((s) => s.objects)];
+}

@@ -1,0 +1,21 @@
+/** A plain Kubernetes object as synthesized: what both delivery paths and every check consume. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'IngressClass',
+  'StorageClass',
+  'PersistentVolume',
+  'PriorityClass',
+  'CustomResourceDefinition',
+]);
+
+export const objectId = (o: KubeObject): string =>
+  `${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;

@@ -1,0 +1,83 @@
+// NetworkPolicies derived from the graph: deny everything per namespace, allow DNS, then one allow
+// per declared or implied edge, in both directions (egress at the source, ingress at the target).
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { standardLabels } from '../base/labels';
+import type { BuildContext } from './context';
+import { effectiveEdges, impliedExternalEndpoints } from './graph';
+import type { ServiceDeclaration } from './service';
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const API_SERVER_PORTS = [443, 6443];
+
+const peer = (namespace: string, service: string): k8s.NetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': service } },
+});
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+
+/** The namespace-wide baseline: nothing in or out but DNS. */
+export function namespaceBaseline(scope: Construct): void {
+  new k8s.KubeNetworkPolicy(scope, 'default-deny', {
+    metadata: { name: 'default-deny' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+  new k8s.KubeNetworkPolicy(scope, 'allow-dns', {
+    metadata: { name: 'allow-dns' },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: [53, 53].map((port, i) => ({ protocol: i ? 'TCP' : 'UDP', port: k8s.IntOrString.fromNumber(port) })),
+        },
+      ],
+    },
+  });
+}
+
+/** The allows for one service's pods, derived from every edge that starts or ends at it. */
+export function servicePolicies(scope: Construct, ctx: BuildContext, decl: ServiceDeclaration): void {
+  const namespace = ctx.namespaceOf(decl.name);
+  const ownPorts = decl.ports.map((p) => tcp(p.port));
+  const self = peer(namespace, decl.name);
+  const podSelector = { matchLabels: { 'app.kubernetes.io/name': decl.name } };
+  const labels = standardLabels(ctx, decl, 'network');
+
+  const ingress: k8s.NetworkPolicyIngressRule[] = ownPorts.length ? [{ from: [self], ports: ownPorts }] : [];
+  for (const source of ctx.services) {
+    if (source.name === decl.name) continue;
+    const ports = effectiveEdges(source, ctx.config, ctx.services)
+      .filter((e) => e.to === decl.name)
+      .map((e) => tcp(ctx.port(decl.name, e.port).port));
+    if (ports.length) ingress.push({ from: [peer(ctx.namespaceOf(source.name), source.name)], ports });
+  }
+  if (ingress.length)
+    new k8s.KubeNetworkPolicy(scope, 'ingress-policy', {
+      metadata: { name: `${decl.name}-ingress`, labels },
+      spec: { podSelector, policyTypes: ['Ingress'], ingress },
+    });
+
+  const egress: k8s.NetworkPolicyEgressRule[] = ownPorts.length ? [{ to: [self], ports: ownPorts }] : [];
+  const byTarget = new Map<string, number[]>();
+  for (const edge of effectiveEdges(decl, ctx.config, ctx.services)) {
+    if (edge.to === decl.name) continue;
+    byTarget.set(edge.to, [...(byTarget.get(edge.to) ?? []), ctx.port(edge.to, edge.port).port]);
+  }
+  for (const [target, ports] of byTarget) egress.push({ to: [peer(ctx.namespaceOf(target), target)], ports: ports.map(tcp) });
+  if (decl.watchesApiServer)
+    egress.push({ to: ctx.config.egress.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: API_SERVER_PORTS.map(tcp) });
+  for (const endpoint of impliedExternalEndpoints(decl, ctx.config))
+    egress.push({ to: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: endpoint.ports.map(tcp) });
+  if (egress.length)
+    new k8s.KubeNetworkPolicy(scope, 'egress-policy', {
+      metadata: { name: `${decl.name}-egress`, labels },
+      spec: { podSelector, policyTypes: ['Egress'], egress },
+    });
+}

@@ -1,0 +1,42 @@
+// An Ingress per public service, derived from its public host: TLS at the edge with the platform
+// certificate, and the forward-auth middleware when the service relies on it for sign-in.
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { standardLabels } from '../base/labels';
+import type { BuildContext } from './context';
+import type { ServiceDeclaration } from './service';
+
+/** The Traefik file-provider middleware that `forward-auth` routes use. */
+export const FORWARD_AUTH_MIDDLEWARE = 'forward-auth@file';
+
+export const ingressClassName = (ctx: BuildContext): string => ctx.config.prefix;
+
+export function publicRoute(scope: Construct, ctx: BuildContext, decl: ServiceDeclaration): void {
+  const host = decl.publicHost;
+  if (!host) return;
+  const fqdn = `${host.name}.${ctx.config.domain}`;
+  new k8s.KubeIngress(scope, 'route', {
+    metadata: {
+      name: decl.name,
+      labels: standardLabels(ctx, decl, 'route'),
+      annotations: {
+        'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+        'traefik.ingress.kubernetes.io/router.tls': 'true',
+        ...(host.signIn === 'forward-auth' ? { 'traefik.ingress.kubernetes.io/router.middlewares': FORWARD_AUTH_MIDDLEWARE } : {}),
+      },
+    },
+    spec: {
+      ingressClassName: ingressClassName(ctx),
+      // No secretName: Traefik serves its default certificate, the platform's wildcard.
+      tls: [{ hosts: [fqdn] }],
+      rules: [
+        {
+          host: fqdn,
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: decl.name, port: { name: host.port } } } }],
+          },
+        },
+      ],
+    },
+  });
+}

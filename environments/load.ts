@@ -1,0 +1,124 @@
+// Turns an environment name plus stack overrides into a validated PlatformConfig, or throws a
+// ConfigError listing every problem with its key path, the value received and what is allowed.
+import * as fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ENVIRONMENTS, EnvironmentName, PlatformConfig, platformConfigSchema } from './schema';
+import { k3dProfile } from './profiles/k3d';
+import { eksProfile } from './profiles/eks';
+import { airgappedProfile } from './profiles/airgapped';
+
+/** The Pulumi config namespace: keys in Pulumi.<stack>.yaml read `analytics-platform:<key>`. */
+export const CONFIG_NAMESPACE = 'analytics-platform';
+
+export const PROFILES: Record<EnvironmentName, object> = {
+  k3d: k3dProfile,
+  eks: eksProfile,
+  airgapped: airgappedProfile,
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: string[],
+    source: string,
+  ) {
+    super(`invalid platform config (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Deep-merges overrides onto a profile: objects merge, arrays and scalars replace. An object whose
+ * `mode` changes replaces the profile's object whole, since the other mode has other keys.
+ */
+export function mergeOverrides(base: unknown, override: unknown): unknown {
+  if (!isPlain(base) || !isPlain(override)) return override === undefined ? base : override;
+  if ('mode' in override && override.mode !== base.mode) return override;
+  const out: Plain = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = mergeOverrides(base[key], value);
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => `${[...issue.path, key].join('.')}: unknown key (received ${describe((issue.input as Plain)?.[key])}); remove it or check its spelling`)
+      .join('\n  - ');
+  }
+  const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+  if (issue.code === 'invalid_union' && issue.discriminator && 'options' in issue) {
+    const key = issue.discriminator;
+    return `${path}: received ${describe((issue.input as Plain)?.[key])}; expected ${key} to be one of ${list(issue.options ?? [])}`;
+  }
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value'))
+    return `${path}: required, but not set (expected ${issue.code === 'invalid_value' ? `one of ${list(issue.values)}` : issue.expected})`;
+  if (issue.code === 'invalid_value') return `${path}: received ${describe(issue.input)}; expected one of ${list(issue.values)}`;
+  if (issue.code === 'invalid_type') return `${path}: received ${describe(issue.input)}; expected ${issue.expected}`;
+  return `${path}: received ${describe(issue.input)}; ${issue.message}`;
+}
+
+/** Validates a complete environment + overrides pair. Nothing is created before this returns. */
+export function loadPlatformConfig(overrides: Plain, source = 'stack config'): PlatformConfig {
+  const environment = overrides.environment;
+  if (typeof environment !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new ConfigError(
+      [`environment: received ${describe(environment)}; expected one of ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`],
+      source,
+    );
+  }
+  const merged = mergeOverrides(PROFILES[environment as EnvironmentName], overrides);
+  const result = platformConfigSchema.safeParse(merged, { reportInput: true });
+  if (!result.success) throw new ConfigError(result.error.issues.map(formatIssue), source);
+  return result.data;
+}
+
+/** Reads `analytics-platform:*` keys from a Pulumi stack file into a plain overrides object. */
+export function readStackFile(path: string): Plain {
+  const doc = parseYaml(fs.readFileSync(path, 'utf8')) as Plain | null;
+  const config = isPlain(doc?.config) ? doc.config : {};
+  return configEntriesToOverrides(Object.entries(config), path);
+}
+
+/**
+ * Keeps this project's keys, strips the namespace and refuses secure values: the platform takes
+ * Secret names in config, never secret values.
+ */
+export function configEntriesToOverrides(entries: [string, unknown][], source: string): Plain {
+  const out: Plain = {};
+  const problems: string[] = [];
+  for (const [fullKey, raw] of entries) {
+    const [ns, key] = fullKey.includes(':') ? fullKey.split(/:(.*)/s, 2) : [CONFIG_NAMESPACE, fullKey];
+    if (ns !== CONFIG_NAMESPACE) continue;
+    if (isPlain(raw) && 'secure' in raw) {
+      problems.push(`${key}: received an encrypted value; the platform takes Secret names in config, not secret values`);
+      continue;
+    }
+    out[key] = raw;
+  }
+  if (problems.length) throw new ConfigError(problems, source);
+  return out;
+}
+
+/** The overrides a render uses: the stack file named for the environment, when it exists. */
+export function overridesForEnvironment(environment: string, stackFile?: string): { overrides: Plain; source: string } {
+  const path = stackFile ?? `Pulumi.${environment}.yaml`;
+  if (!fs.existsSync(path)) {
+    if (stackFile) throw new ConfigError([`--config: received "${stackFile}"; no such file`], 'command line');
+    return { overrides: { environment }, source: `profile "${environment}"` };
+  }
+  const overrides = readStackFile(path);
+  if (overrides.environment === undefined) overrides.environment = environment;
+  if (overrides.environment !== environment)
+    throw new ConfigError([`environment: received ${describe(overrides.environment)} in ${path}; expected "${environment}" as --env says`], path);
+  return { overrides, source: path };
+}

@@ -1,0 +1,94 @@
+// The machine-readable summary of a build: per service its images, hosts and requested resources
+// (every container's requests times its workload's replicas), and the totals.
+import type { PlatformBuild } from '../components/platform/build';
+import type { KubeObject } from '../components/platform/kube-object';
+import { cpuToMillicores, memoryToBytes } from '../components/platform/quantity';
+
+export interface ServiceSummary {
+  name: string;
+  layer: string;
+  namespace: string;
+  images: string[];
+  hosts: string[];
+  requests: { cpu: number; memory: number };
+}
+
+export interface PlatformSummary {
+  environment: string;
+  services: ServiceSummary[];
+  totals: { cpu: number; memory: number; objects: number };
+  images: string[];
+}
+
+/** Long-running workloads only: Jobs finish, so they do not hold capacity. */
+function replicasOf(object: KubeObject): number {
+  const spec = object.spec as { replicas?: number } | undefined;
+  if (object.kind === 'Deployment' || object.kind === 'StatefulSet') return spec?.replicas ?? 1;
+  if (object.kind === 'DaemonSet') return 1;
+  return 0;
+}
+
+type Container = { image: string; resources?: { requests?: { cpu?: string; memory?: string } } };
+
+function containersOf(object: KubeObject): Container[] {
+  const spec = object.spec as { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } } | undefined;
+  return spec?.template?.spec?.containers ?? [];
+}
+
+function imagesOf(object: KubeObject): string[] {
+  const pod = (object.spec as any)?.template?.spec ?? (object.spec as any)?.jobTemplate?.spec?.template?.spec;
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: Container) => c.image);
+}
+
+export function summarize(build: PlatformBuild, objectCount: number): PlatformSummary {
+  const services = build.services.map((service): ServiceSummary => {
+    let cpu = 0;
+    let memory = 0;
+    for (const object of service.objects) {
+      const replicas = replicasOf(object);
+      for (const c of containersOf(object)) {
+        cpu += replicas * cpuToMillicores(c.resources?.requests?.cpu ?? '0');
+        memory += replicas * memoryToBytes(c.resources?.requests?.memory ?? '0');
+      }
+    }
+    const decl = service.declaration;
+    return {
+      name: decl.name,
+      layer: decl.layer,
+      namespace: service.namespace,
+      images: [...new Set([...service.objects.flatMap(imagesOf), ...decl.images.map((key) => build.images.ref(key))])].sort(),
+      hosts: decl.publicHost ? [`${decl.publicHost.name}.${build.config.domain}`] : [],
+      requests: { cpu, memory },
+    };
+  });
+  return {
+    environment: build.config.environment,
+    services,
+    totals: {
+      cpu: services.reduce((sum, s) => sum + s.requests.cpu, 0),
+      memory: services.reduce((sum, s) => sum + s.requests.memory, 0),
+      objects: objectCount,
+    },
+    images: [...new Set(services.flatMap((s) => s.images))].sort(),
+  };
+}
+
+const GiB = 2 ** 30;
+
+/** A few lines a person reads after a render. */
+export function humanSummary(summary: PlatformSummary, outDir: string): string {
+  const byLayer = new Map<string, string[]>();
+  for (const s of summary.services) byLayer.set(s.layer, [...(byLayer.get(s.layer) ?? []), s.name]);
+  const lines = [`Rendered environment "${summary.environment}" to ${outDir}`];
+  for (const [layer, names] of byLayer)
+    lines.push(`  ${layer.padEnd(14)} ${String(names.length).padStart(2)} service${names.length === 1 ? ' ' : 's'}  ${names.join(', ')}`);
+  const hosts = summary.services.flatMap((s) => s.hosts);
+  lines.push(
+    `  requests:      ${(summary.totals.cpu / 1000).toFixed(2)} CPU, ${(summary.totals.memory / GiB).toFixed(2)} GiB memory`,
+    `  objects:       ${summary.totals.objects} in ${summary.services.length} service files; ${summary.images.length} images`,
+    ...(hosts.length ? [`  public hosts:  ${hosts.join(', ')}`] : []),
+    `  secrets:       ${outDir}/secrets/ (generated here, git-ignored: keep it private)`,
+    `  apply with:    kubectl apply -k ${outDir}`,
+  );
+  return lines.join('\n');
+}
