@@ -15,15 +15,25 @@ export const IMAGE_CATALOGUE = {
   postgres: {
     registry: 'docker.io',
     repository: 'imresamu/postgis',
-    tag: '17-3.5-bundle0-bookworm',
-    note: 'PostgreSQL 17 with PostGIS 3.5 and pgvector, built by the docker-postgis maintainer on the official postgres image',
+    tag: '17-3.6.1-bundle0-bookworm',
+    note: 'PostgreSQL 17 with PostGIS 3.6 and pgvector, built by the docker-postgis maintainer on the official postgres image',
   },
   seaweedfs: { registry: 'docker.io', repository: 'chrislusf/seaweedfs', tag: '3.97' },
-  polaris: { registry: 'docker.io', repository: 'apache/polaris', tag: '1.2.0-incubating' },
-  polarisAdminTool: { registry: 'docker.io', repository: 'apache/polaris-admin-tool', tag: '1.2.0-incubating' },
+  polaris: { registry: 'docker.io', repository: 'apache/polaris', tag: '1.7.0' },
+  polarisAdminTool: {
+    registry: 'docker.io',
+    repository: 'apache/polaris-admin-tool',
+    tag: '1.7.0',
+    note: 'bootstrap is idempotent from 1.7.0: an already bootstrapped realm is skipped with exit 0',
+  },
   awsCli: { registry: 'docker.io', repository: 'amazon/aws-cli', tag: '2.27.49' },
   curl: { registry: 'docker.io', repository: 'curlimages/curl', tag: '8.14.1' },
-  traefik: { registry: 'docker.io', repository: 'library/traefik', tag: 'v3.6.9' },
+  traefik: {
+    registry: 'docker.io',
+    repository: 'library/traefik',
+    tag: 'v3.6.24',
+    note: 'newest v3.6 patch tagged upstream (2026-07-24); v3.6 is still patched alongside v3.7',
+  },
   k3s: { registry: 'docker.io', repository: 'rancher/k3s', tag: 'v1.31.5-k3s1', note: 'the k3d node image; its tag follows k3d.k3sVersion' },
 } as const satisfies Record<string, ImageSpec>;
 
