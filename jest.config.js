@@ -1,8 +1,8 @@
 module.exports = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/test"],
-  transform: { "^.+\\.(t|j|mj)s$": ["@swc/jest"] },
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
   // @kubernetes/client-node ships ESM only; let swc turn its generated models into CommonJS.
-  transformIgnorePatterns: ["/node_modules/(?!@kubernetes/client-node/)"],
+  transformIgnorePatterns: ['/node_modules/(?!@kubernetes/client-node/)'],
   testTimeout: 60000,
 };

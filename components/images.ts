@@ -18,7 +18,7 @@ export const IMAGE_CATALOGUE = {
     tag: '17-3.6.1-bundle0-bookworm',
     note: 'PostgreSQL 17 with PostGIS 3.6 and pgvector, built by the docker-postgis maintainer on the official postgres image',
   },
-  seaweedfs: { registry: 'docker.io', repository: 'chrislusf/seaweedfs', tag: '3.97' },
+  seaweedfs: { registry: 'docker.io', repository: 'chrislusf/seaweedfs', tag: '4.44' },
   polaris: { registry: 'docker.io', repository: 'apache/polaris', tag: '1.7.0' },
   polarisAdminTool: {
     registry: 'docker.io',

@@ -28,7 +28,8 @@ export function tlsPlanFor(ctx: BuildContext, service: string): TlsPlan {
     case 'self-signed':
       return { mode: 'self-signed', secretName: wildcardSecretName(prefix), caSecretName: caSecretName(prefix), ...common };
     case 'provided':
-      if (!tls.secretName) throw new Error('tls.secretName: required when tls.mode is "provided" (config validation should have caught this)');
+      if (!tls.secretName)
+        throw new Error('tls.secretName: required when tls.mode is "provided" (config validation should have caught this)');
       return { mode: 'provided', secretName: tls.secretName, ...common };
     case 'cert-manager':
       return { mode: 'cert-manager', secretName: wildcardSecretName(prefix), ...common };

@@ -273,7 +273,9 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
       const p = obj(raw);
       const target = p.targetPort ?? p.port; // targetPort defaults to port
       for (const t of matching) {
-        const ports = list(t.spec.containers).flatMap((c) => list(obj(c).ports).map(obj));
+        // initContainers count too: native sidecars (restartPolicy: Always) serve traffic.
+        const containers = [...list(t.spec.containers), ...list(t.spec.initContainers)];
+        const ports = containers.flatMap((c) => list(obj(c).ports).map(obj));
         const ok = ports.some((cp) => (typeof target === 'string' ? cp.name === target : cp.containerPort === target));
         if (!ok)
           report(
@@ -381,7 +383,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
           report(
             o,
             'spec.scaleTargetRef',
-            `${String(ref.apiVersion)} ${String(ref.kind)} "${String(ref.name)}" not found in namespace "${ns}"`,
+            `${String(ref.kind)} "${String(ref.name)}" (${String(ref.apiVersion ?? 'any apiVersion')}) not found in namespace "${ns}"`,
           );
         }
         break;

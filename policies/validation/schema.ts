@@ -58,23 +58,10 @@ function attributes(model: string): Attr[] | undefined {
 
 // Groups whose kinds are served by every cluster; anything else needs a registered schema.
 const BUILTIN_GROUPS = new Set([
-  '',
-  'apps',
-  'batch',
-  'networking.k8s.io',
-  'rbac.authorization.k8s.io',
-  'policy',
-  'autoscaling',
-  'storage.k8s.io',
-  'scheduling.k8s.io',
-  'coordination.k8s.io',
-  'node.k8s.io',
-  'discovery.k8s.io',
-  'certificates.k8s.io',
-  'admissionregistration.k8s.io',
-  'apiextensions.k8s.io',
-  'apiregistration.k8s.io',
-]);
+  '', 'apps', 'batch', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'policy', 'autoscaling',
+  'storage.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io',
+  'certificates.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io',
+]); // prettier-ignore
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

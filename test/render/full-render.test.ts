@@ -1,0 +1,108 @@
+// For every environment, the whole platform: schema-valid against the Kubernetes OpenAPI models,
+// every reference resolves, namespaces are restricted, no secret value in any object, images pinned.
+import { allObjects, PlatformBuild } from '../../components/platform/build';
+import type { KubeObject } from '../../components/platform/kube-object';
+import { effectiveEdges } from '../../components/platform/graph';
+import { podSpecOf, restrictedViolations } from '../../policies/pod-security';
+import { checkReferences } from '../../policies/validation/references';
+import { validateSchema } from '../../policies/validation/schema';
+import { buildFor, ENVIRONMENTS } from '../helpers/build';
+
+/** Secrets as the delivery paths create them: names and keys, no values needed to check references. */
+function plannedSecrets(build: PlatformBuild): KubeObject[] {
+  const secrets: KubeObject[] = build.services.flatMap((s) =>
+    s.secrets.map((plan) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: plan.name, namespace: plan.namespace }, data: Object.fromEntries(Object.keys(plan.data).map((k) => [k, ''])) })),
+  );
+  if (build.tls?.mode === 'self-signed') {
+    secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: build.tls.secretName, namespace: build.tls.namespace }, data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' } });
+    if (build.tls.caSecretName) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: build.tls.caSecretName, namespace: build.tls.namespace }, data: { 'ca.crt': '' } });
+  }
+  return secrets;
+}
+
+/** Secrets the user brings, by config. */
+function userSecrets(build: PlatformBuild) {
+  const out: { namespace: string; name: string; keys?: string[] }[] = [];
+  if (build.tls?.mode === 'provided') out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
+  return out;
+}
+
+const containers = (o: KubeObject): any[] => {
+  const pod = podSpecOf(o);
+  return pod ? [...(pod.initContainers ?? []), ...pod.containers] : [];
+};
+
+describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
+  const build = buildFor(environment);
+  const objects = allObjects(build);
+  const everything = [...objects, ...plannedSecrets(build)];
+
+  it('builds the storage layer and the edge', () => {
+    const names = build.services.map((s) => s.declaration.name);
+    expect(names).toEqual(expect.arrayContaining(['postgres-platform', 'postgres-warehouse']));
+  });
+
+  it('is valid against the Kubernetes OpenAPI models: required fields, types, no unknown fields', () => {
+    expect(validateSchema(everything)).toEqual([]);
+  });
+
+  it('resolves every reference: Secrets and keys, ConfigMaps, selectors, ports, claims, accounts, classes, backends', () => {
+    const storageClasses = Object.values(build.config.storageClasses);
+    expect(checkReferences(everything, { storageClasses, externalSecrets: userSecrets(build) })).toEqual([]);
+  });
+
+  it('puts every pod in a namespace labelled restricted, and every pod meets restricted', () => {
+    for (const ns of build.namespaces) expect({ ns: ns.name, level: ns.podSecurity }).toEqual({ ns: ns.name, level: 'restricted' });
+    for (const o of objects) {
+      const pod = podSpecOf(o);
+      if (pod) expect({ object: `${o.kind}/${o.metadata.name}`, violations: restrictedViolations(pod) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, violations: [] });
+    }
+  });
+
+  it('holds no secret value: no Secret objects, no literal credentials in env or config', () => {
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    for (const o of objects)
+      for (const c of containers(o))
+        for (const env of c.env ?? [])
+          if (/PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL/i.test(env.name) && !/_FILE$|_PATH$/.test(env.name))
+            expect({ object: o.metadata.name, env: env.name, literal: env.value }).toEqual({ object: o.metadata.name, env: env.name, literal: undefined });
+    const generated = build.services.flatMap((s) => s.secrets).flatMap((p) => Object.values(p.data)).filter((d) => d.kind === 'random');
+    expect(generated.length).toBeGreaterThan(0);
+  });
+
+  it('pins every image by tag, through the mirror and by digest where the environment asks', () => {
+    const images = objects.flatMap(containers).map((c) => c.image as string);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      expect(image).not.toMatch(/:latest(@|$)/);
+      expect(image).toMatch(/^[^/]+\/.+:[^:@/]+(@sha256:[0-9a-f]{64})?$/);
+      if (build.config.images.registryMirror) expect(image.startsWith(`${build.config.images.registryMirror}/`)).toBe(true);
+      if (build.config.images.digestPinning) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('opens one allow per edge: egress at the source and ingress at the target', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
+    const allows = (name: string, direction: 'ingress' | 'egress') => policies.find((p) => p.metadata.name === `${name}-${direction}`)?.spec[direction] ?? [];
+    for (const service of build.services) {
+      for (const edge of effectiveEdges(service.declaration, build.config, build.services.map((s) => s.declaration))) {
+        if (edge.to === service.declaration.name) continue;
+        const port = build.services.find((s) => s.declaration.name === edge.to)!.declaration.ports.find((p) => p.name === edge.port)!.port;
+        const out = allows(service.declaration.name, 'egress').some((r: any) => r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === edge.to) && r.ports.some((p: any) => p.port === port));
+        const inn = allows(edge.to, 'ingress').some((r: any) => r.from.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === service.declaration.name) && r.ports.some((p: any) => p.port === port));
+        expect({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: out, ingress: inn }).toEqual({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: true, ingress: true });
+      }
+    }
+  });
+
+  it('denies everything else by default in every namespace, allowing DNS', () => {
+    for (const ns of build.namespaces) {
+      const names = ns.objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+      expect(names).toEqual(['default-deny', 'allow-dns']);
+    }
+  });
+
+  it('names objects readably: no generated hashes', () => {
+    for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$|c8[0-9a-f]{6}/);
+  });
+});
