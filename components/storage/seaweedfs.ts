@@ -11,8 +11,17 @@ import { JsonPatch } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import type { ObjectStorageConfig } from '../../environments/schema';
 import { objectName } from '../base/labels';
-import { ContainerSpec, platformConfigMap, platformDeployment, platformJob, platformService, platformStatefulSet, secretEnv } from '../base/workload';
+import {
+  ContainerSpec,
+  platformConfigMap,
+  platformDeployment,
+  platformJob,
+  platformService,
+  platformStatefulSet,
+  secretEnv,
+} from '../base/workload';
 import type { BuildContext } from '../platform/context';
+import { memoryToBytes } from '../platform/quantity';
 import { literal } from '../platform/secrets';
 import { ComponentSizing, PortDecl, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { databaseSecretName, S3_PORT, S3_SERVICE, s3SecretName } from './contract';
@@ -55,7 +64,11 @@ const PORTS = {
 type PortName = keyof typeof PORTS;
 const HTTP_PORTS: PortName[] = ['master', 'volume', 'filer', S3_PORT.name, 'metrics'];
 
-const sized = (small: ComponentSizing, medium: ComponentSizing, large: ComponentSizing): Sized<ComponentSizing> => ({ small, medium, large });
+const sized = (small: ComponentSizing, medium: ComponentSizing, large: ComponentSizing): Sized<ComponentSizing> => ({
+  small,
+  medium,
+  large,
+});
 
 /** One process for everything; small fits a laptop next to the rest of the platform. */
 const SERVER_SIZING = sized(
@@ -151,8 +164,11 @@ const identitiesSecret = `${S3_SERVICE}-s3-identities`;
 const adminSecret = `${S3_SERVICE}-s3-admin`;
 
 const podField = (name: string, fieldPath: string): k8s.EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
-/** Go sizes its heap to the container's memory limit instead of being killed at it. */
-const goMemLimit: k8s.EnvVar = { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } };
+/** Go collects harder near 90% of the container's memory limit instead of being killed at it. */
+function goMemLimit(ctx: BuildContext, component: string): k8s.EnvVar {
+  const sizing = ctx.sizing(S3_SERVICE, component);
+  return { name: 'GOMEMLIMIT', value: `${Math.floor((memoryToBytes(sizing.memoryLimit ?? sizing.memory) * 0.9) / 2 ** 20)}MiB` };
+}
 
 const weed = (command: string, args: string[]): Pick<ContainerSpec, 'command' | 'args'> => ({
   command: ['/usr/bin/weed'],
@@ -170,7 +186,8 @@ const podHost = (ctx: BuildContext, headless: string, pod: string) => `${pod}.${
  * MIN_BUCKET_CAPACITY buckets, volumes grow one at a time (as upstream's `weed mini` does).
  */
 export function volumeGrowth(os: InternalStorage): Record<keyof typeof UPSTREAM_GROWTH, number> {
-  const slotsPerServer = Math.floor((parseQuantityMi(os.storageSize) * 0.99) / VOLUME_SIZE_LIMIT_MB);
+  // -max=0 sizes the slots from the free disk, less upstream's 1% minimum free space.
+  const slotsPerServer = Math.floor(((memoryToBytes(os.storageSize) / 2 ** 20) * 0.99) / VOLUME_SIZE_LIMIT_MB);
   const slots = slotsPerServer * (os.topology === 'split' ? os.volumeServers : 1);
   const copies = Number(os.replication[2]) + 1;
   const key = (['copy_1', 'copy_2', 'copy_3'] as const)[copies - 1] ?? 'copy_other';
@@ -179,22 +196,20 @@ export function volumeGrowth(os: InternalStorage): Record<keyof typeof UPSTREAM_
   return { ...UPSTREAM_GROWTH, [key]: growth };
 }
 
-function parseQuantityMi(quantity: string): number {
-  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) throw new Error(`objectStorage.storageSize: "${quantity}" is not a size such as "20Gi"`);
-  const factor = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-  return Number(match[1]) * factor;
-}
-
 const growthEnv = (os: InternalStorage): k8s.EnvVar[] =>
-  Object.entries(volumeGrowth(os)).map(([key, value]) => ({ name: `WEED_MASTER_VOLUME_GROWTH_${key.toUpperCase()}`, value: String(value) }));
+  Object.entries(volumeGrowth(os)).map(([key, value]) => ({
+    name: `WEED_MASTER_VOLUME_GROWTH_${key.toUpperCase()}`,
+    value: String(value),
+  }));
 
 const identitiesVolume: k8s.Volume = { name: 's3-identities', secret: { secretName: identitiesSecret, defaultMode: 0o440 } };
 const identitiesMount: k8s.VolumeMount = { name: 's3-identities', mountPath: IDENTITIES_PATH, readOnly: true };
 
 /** Rolls the pods that read the identities file when what it grants changes (it is read at startup). */
 function rollOnIdentityChange(workload: { addJsonPatch: (...ops: JsonPatch[]) => void }, plan: S3IdentityPlan): void {
-  workload.addJsonPatch(JsonPatch.add('/spec/template/metadata/annotations', { [IDENTITIES_CHECKSUM_ANNOTATION]: identitiesChecksum(plan) }));
+  workload.addJsonPatch(
+    JsonPatch.add('/spec/template/metadata/annotations', { [IDENTITIES_CHECKSUM_ANNOTATION]: identitiesChecksum(plan) }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +265,7 @@ function buildSingle(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
         ]),
         env: [
           podField('POD_NAME', 'metadata.name'),
-          goMemLimit,
+          goMemLimit(ctx, 'server'),
           // The filer's metadata: leveldb on the data volume, as the image's filer.toml has it.
           { name: 'WEED_LEVELDB2_ENABLED', value: 'true' },
           { name: 'WEED_LEVELDB2_DIR', value: `${DATA_PATH}/filerldb2` },
@@ -280,7 +295,10 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
   const volumeService = objectName(self.name, 'volume');
   const filerService = objectName(self.name, 'filer');
   const masterCount = ctx.sizing(self.name, 'master').replicas;
-  const peers = Array.from({ length: masterCount }, (_, i) => `${podHost(ctx, masterService, `${masterService}-${i}`)}:${PORTS.master}`).join(',');
+  const peers = Array.from(
+    { length: masterCount },
+    (_, i) => `${podHost(ctx, masterService, `${masterService}-${i}`)}:${PORTS.master}`,
+  ).join(',');
   const dbSecret = databaseSecretName(self.name, 'platform');
   const platformDb = ctx.config.postgres.platform;
 
@@ -308,7 +326,7 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
           `-metricsPort=${PORTS.metrics}`,
           '-telemetry=false',
         ]),
-        env: [podField('POD_NAME', 'metadata.name'), goMemLimit, ...growthEnv(os)],
+        env: [podField('POD_NAME', 'metadata.name'), goMemLimit(ctx, 'master'), ...growthEnv(os)],
         ports: ['master', 'master-grpc', 'metrics'],
         volumeMounts: [{ name: 'master-data', mountPath: DATA_PATH }],
         writablePaths: ['/tmp'],
@@ -343,7 +361,7 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
           '-readMode=proxy',
           `-metricsPort=${PORTS.metrics}`,
         ]),
-        env: [podField('POD_NAME', 'metadata.name'), goMemLimit],
+        env: [podField('POD_NAME', 'metadata.name'), goMemLimit(ctx, 'volume')],
         ports: ['volume', 'volume-grpc', 'metrics'],
         volumeMounts: [{ name: 'volume-data', mountPath: DATA_PATH }],
         writablePaths: ['/tmp'],
@@ -376,7 +394,7 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
         ]),
         env: [
           podField('POD_IP', 'status.podIP'),
-          goMemLimit,
+          goMemLimit(ctx, 'filer'),
           // The image's filer.toml enables leveldb2; only one store may be on.
           { name: 'WEED_LEVELDB2_ENABLED', value: 'false' },
           { name: 'WEED_POSTGRES2_ENABLED', value: 'true' },
@@ -422,7 +440,7 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
           '-port.iceberg=0',
           '-port.lance=0',
         ]),
-        env: [podField('POD_IP', 'status.podIP'), goMemLimit],
+        env: [podField('POD_IP', 'status.podIP'), goMemLimit(ctx, 's3')],
         ports: [S3_PORT.name, 's3-grpc', 'metrics'],
         volumeMounts: [identitiesMount],
         writablePaths: ['/tmp'],
@@ -476,13 +494,19 @@ function planCredentials(ctx: BuildContext, self: ServiceDeclaration, plan: S3Id
  * so the operator provides each consuming service's `<service>-s3` Secret (keys as contract.ts's
  * s3SecretKeys) in that service's namespace, and the bucket-creating credentials Secret.
  */
-export function operatorProvidedS3Secrets(ctx: Pick<BuildContext, 'config' | 'services' | 'namespaceOf'>): { namespace: string; name: string; keys: string[] }[] {
+export function operatorProvidedS3Secrets(
+  ctx: Pick<BuildContext, 'config' | 'services' | 'namespaceOf'>,
+): { namespace: string; name: string; keys: string[] }[] {
   const os = ctx.config.objectStorage;
   if (os.mode !== 'external') return [];
   const plan = s3IdentityPlan(ctx.config.prefix, ctx.services);
   return [
     { namespace: ctx.namespaceOf(S3_SERVICE), name: os.credentialsSecret, keys: ['access-key', 'secret-key'] },
-    ...plan.consumers.map((c) => ({ namespace: ctx.namespaceOf(c.service), name: s3SecretName(c.service), keys: ['access-key', 'secret-key', 'endpoint', 'region'] })),
+    ...plan.consumers.map((c) => ({
+      namespace: ctx.namespaceOf(c.service),
+      name: s3SecretName(c.service),
+      keys: ['access-key', 'secret-key', 'endpoint', 'region'],
+    })),
   ];
 }
 
