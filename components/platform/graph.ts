@@ -21,7 +21,11 @@ export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, a
   }
   if (decl.buckets.length && config.objectStorage.mode === 'internal') edges.push({ to: S3_SERVICE, port: S3_PORT.name });
   if (decl.name === EDGE_SERVICE)
-    for (const target of all) if (target.publicHost) edges.push({ to: target.name, port: target.publicHost.port });
+    for (const target of all) {
+      const host = target.publicHost;
+      // A host on an undeclared port is reported once, as the target's problem.
+      if (host && target.ports.some((p) => p.name === host.port)) edges.push({ to: target.name, port: host.port });
+    }
   return edges;
 }
 

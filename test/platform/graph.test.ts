@@ -1,0 +1,57 @@
+import { graphProblems } from '../../components/platform/graph';
+import { withDefaults, ServiceDeclaration } from '../../components/platform/service';
+import { configFor } from '../helpers/build';
+
+const config = configFor('k3d');
+const svc = (name: string, extra: Partial<ServiceDeclaration> = {}): ServiceDeclaration =>
+  withDefaults({ name, layer: 'compute', description: name, images: [], ports: [{ name: 'http', port: 8080 }], resources: {}, ...extra });
+const edge = svc('traefik', { layer: 'edge' });
+const pg = svc('postgres-platform', { layer: 'storage', ports: [{ name: 'postgres', port: 5432 }] });
+
+describe('the service graph is checked before anything is built', () => {
+  it('accepts a consistent graph', () => {
+    expect(graphProblems([edge, pg, svc('a', { edges: [{ to: 'postgres-platform', port: 'postgres' }] })], config)).toEqual([]);
+  });
+
+  it('names a connection to a service that is not enabled', () => {
+    expect(graphProblems([edge, svc('a', { edges: [{ to: 'trino', port: 'http' }] })], config)).toEqual(['service "a": connects to "trino", which is not enabled']);
+  });
+
+  it('names a connection to a port the target does not declare', () => {
+    expect(graphProblems([edge, pg, svc('a', { edges: [{ to: 'postgres-platform', port: 'http' }] })], config)).toEqual([
+      'service "a": connects to "postgres-platform" on port "http", which "postgres-platform" does not declare',
+    ]);
+  });
+
+  it('derives the database edge from a database declaration, and reports a missing instance', () => {
+    expect(graphProblems([edge, svc('a', { databases: [{ instance: 'platform', database: 'a', access: 'owner' }] })], config)).toEqual([
+      'service "a": connects to "postgres-platform", which is not enabled',
+    ]);
+  });
+
+  it('refuses two services on one public host', () => {
+    const host = { name: 'bi', port: 'http', signIn: 'none' as const };
+    expect(graphProblems([edge, svc('a', { publicHost: host }), svc('b', { publicHost: host })], config)).toEqual([
+      'public host "bi.platform.localhost" is claimed by both "a" and "b"',
+    ]);
+  });
+
+  it('refuses forward-auth sign-in without a forward-auth provider', () => {
+    expect(graphProblems([edge, svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'forward-auth' } })], config)).toEqual([
+      'service "a": signs in with forward-auth, but no forward-auth provider (oauth2-proxy) is enabled',
+    ]);
+  });
+
+  it('refuses a public host or metrics endpoint on an undeclared port', () => {
+    expect(graphProblems([edge, svc('a', { publicHost: { name: 'x', port: 'web', signIn: 'none' }, metrics: { port: 'prom', path: '/metrics' } })], config)).toEqual([
+      'service "a": public host port "web" is not one of its ports (http)',
+      'service "a": metrics port "prom" is not one of its ports (http)',
+    ]);
+  });
+
+  it('refuses public hosts without the edge', () => {
+    expect(graphProblems([svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'none' } })], config)).toContain(
+      'public hosts are declared but the edge service "traefik" is not enabled',
+    );
+  });
+});
