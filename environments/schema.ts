@@ -30,44 +30,34 @@ const registry = z
 
 const tls = z.strictObject({
   mode: z.enum(['self-signed', 'provided', 'cert-manager']),
-  /** `provided`: the kubernetes.io/tls Secret (in the edge namespace) holding a wildcard certificate. */
-  secretName: objectName.optional(),
-  /** `cert-manager`: the ClusterIssuer that signs the wildcard certificate. */
-  clusterIssuer: objectName.optional(),
+  secretName: objectName.optional().describe('`provided`: the kubernetes.io/tls Secret (in the edge namespace) holding a wildcard certificate.'),
+  clusterIssuer: objectName.optional().describe('`cert-manager`: the ClusterIssuer that signs the wildcard certificate.'),
 });
 
 const images = z.strictObject({
-  /** Rewrites every image reference to this registry, keeping the repository path. */
-  registryMirror: registry.optional(),
-  /** Pin every image by digest, read from lockFile (written by `npm run images -- lock`). */
-  digestPinning: z.boolean(),
+  registryMirror: registry.optional().describe('Rewrites every image reference to this registry, keeping the repository path.'),
+  digestPinning: z.boolean().describe('Pin every image by digest, read from lockFile (written by `npm run images -- lock`).'),
   lockFile: z.string().min(1).optional(),
   pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']),
 });
 
 const storageClasses = z.strictObject({
-  /** General persistent volumes (object store, metadata). */
-  standard: objectName,
-  /** Latency-sensitive volumes (databases). */
-  fast: objectName,
+  standard: objectName.describe('General persistent volumes (object store, metadata).'),
+  fast: objectName.describe('Latency-sensitive volumes (databases).'),
 });
 
 const egress = z.strictObject({
-  /** Whether any pod may reach addresses outside the cluster. */
-  allowInternet: z.boolean(),
-  /** Where the Kubernetes API server lives, for pods that watch it (the edge). */
-  apiServerCidrs: z.array(cidr).min(1),
+  allowInternet: z.boolean().describe('Whether any pod may reach addresses outside the cluster.'),
+  apiServerCidrs: z.array(cidr).min(1).describe('Where the Kubernetes API server lives, for pods that watch it (the edge).'),
 });
 
 const edge = z.strictObject({
-  /** How the edge Service is exposed outside the cluster. */
-  exposure: z.enum(['loadBalancer', 'nodePort', 'clusterIP']),
+  exposure: z.enum(['loadBalancer', 'nodePort', 'clusterIP']).describe('How the edge Service is exposed outside the cluster.'),
   loadBalancerAnnotations: z.record(z.string(), z.string()),
 });
 
 const externalEndpoint = {
-  /** Egress is opened only to these ranges for the external endpoint. */
-  cidrs: z.array(cidr).min(1),
+  cidrs: z.array(cidr).min(1).describe('Egress is opened only to these ranges for the external endpoint.'),
 };
 
 const postgresInstance = z.discriminatedUnion('mode', [
@@ -76,8 +66,7 @@ const postgresInstance = z.discriminatedUnion('mode', [
     mode: z.literal('external'),
     host: hostOrIp,
     port: z.number().int().min(1).max(65535),
-    /** Secret (storage namespace) with keys `username` and `password` of a role that may create roles and databases. */
-    adminSecret: objectName,
+    adminSecret: objectName.describe('Secret (storage namespace) with keys `username` and `password` of a role that may create roles and databases.'),
     sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']),
     ...externalEndpoint,
   }),
@@ -86,20 +75,17 @@ const postgresInstance = z.discriminatedUnion('mode', [
 const objectStorage = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('internal'),
-    /** `single`: one SeaweedFS process; `split`: master, volume, filer and S3 gateway apart. */
-    topology: z.enum(['single', 'split']),
+    topology: z.enum(['single', 'split']).describe('`single`: one SeaweedFS process; `split`: master, volume, filer and S3 gateway apart.'),
     storageSize: quantity,
     volumeServers: z.number().int().min(1).max(32),
-    /** SeaweedFS replication "xyz": copies on other data centres, racks, servers. */
-    replication: z.string().regex(/^[0-9]{3}$/, 'three digits such as "000" or "001"'),
+    replication: z.string().regex(/^[0-9]{3}$/, 'three digits such as "000" or "001"').describe('SeaweedFS replication "xyz": copies on other data centres, racks, servers.'),
   }),
   z.strictObject({
     mode: z.literal('external'),
     endpoint: z.url({ protocol: /^https?$/ }),
     region: z.string().min(1),
     pathStyle: z.boolean(),
-    /** Secret (storage namespace) with keys `access-key` and `secret-key`, allowed to create buckets. */
-    credentialsSecret: objectName,
+    credentialsSecret: objectName.describe('Secret (storage namespace) with keys `access-key` and `secret-key`, allowed to create buckets.'),
     ...externalEndpoint,
   }),
 ]);
@@ -114,30 +100,32 @@ const k3d = z.strictObject({
   clusterName: dnsLabel,
   servers: z.number().int().min(1).max(5),
   agents: z.number().int().min(0).max(10),
-  /** The rancher/k3s image the cluster runs (resolved through the image catalogue's mirror). */
-  k3sVersion: z.string().regex(/^v1\.[0-9]+\.[0-9]+-k3s[0-9]+$/, 'a k3s release such as "v1.31.5-k3s1"'),
+  k3sVersion: z
+    .string()
+    .regex(/^v1\.[0-9]+\.[0-9]+-k3s[0-9]+$/, 'a k3s release such as "v1.31.5-k3s1"')
+    .describe('The rancher/k3s node image tag (pulled through the registry mirror when one is set).'),
   httpPort: z.number().int().min(1).max(65535),
   httpsPort: z.number().int().min(1).max(65535),
 });
 
 export const platformConfigSchema = z
   .strictObject({
-    environment: z.enum(ENVIRONMENTS),
-    /** Names namespaces (`<prefix>-<layer>`), the IngressClass, realm roles and buckets. */
-    prefix: dnsLabel,
-    domain,
-    tls,
-    storageClasses,
-    images,
-    sizing: z.enum(SIZING_PROFILES),
-    egress,
-    edge,
-    postgres: z.strictObject({ platform: postgresInstance, warehouse: postgresInstance }),
-    objectStorage,
-    polaris,
-    /** Protect stateful resources from `pulumi destroy` (Pulumi `protect`). */
-    protect: z.boolean(),
-    k3d: k3d.optional(),
+    environment: z.enum(ENVIRONMENTS).describe('Which profile gives the defaults: a k3d laptop, AWS EKS, or an air-gapped cluster.'),
+    prefix: dnsLabel.describe('Names namespaces (`<prefix>-<layer>`), the IngressClass, realm roles and buckets.'),
+    domain: domain.describe('Public hosts are `<function>.<domain>` (bi, lab, identity, storage, ...).'),
+    tls: tls.describe('Where the wildcard certificate for `*.<domain>` comes from.'),
+    storageClasses: storageClasses.describe('StorageClass names per volume kind.'),
+    images: images.describe('Image references: mirror, digest pinning, pull policy.'),
+    sizing: z.enum(SIZING_PROFILES).describe('Replicas, requests and limits of every service: small fits a 16 GB laptop.'),
+    egress: egress.describe('What pods may reach outside the cluster.'),
+    edge: edge.describe('How the edge (Traefik) is reached from outside the cluster.'),
+    postgres: z
+      .strictObject({ platform: postgresInstance, warehouse: postgresInstance })
+      .describe('PostgreSQL instances: `platform` for service metadata, `warehouse` for user data. `internal` runs it; `external` uses yours.'),
+    objectStorage: objectStorage.describe('The S3 store: SeaweedFS (`internal`) or an S3 endpoint you bring (`external`).'),
+    polaris: polaris.describe('The Iceberg REST catalog: realm, catalog name and the namespaces created in it.'),
+    protect: z.boolean().describe('Protect stateful resources from `pulumi destroy` (Pulumi `protect`).'),
+    k3d: k3d.optional().describe('k3d only: the cluster `k3d cluster create --config` makes (written by render as k3d-cluster.yaml).'),
   })
   .superRefine(refineContradictions);
 

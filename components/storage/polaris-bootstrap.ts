@@ -172,7 +172,7 @@ export function rootCredentialsFile(realm: string, clientId: string, clientSecre
  */
 export function renderSchemaWaitScript(): string {
   return `set -eu
-query="SELECT version_value FROM polaris_schema.version WHERE version_key = 'nothing'"
+query="SELECT version_value FROM polaris_schema.version WHERE version_key = 'version'"
 while ! version=$(psql -X -w -q -t -A -c "$query" 2>&1) || [ -z "$version" ]; do
   echo "waiting for the Polaris schema in database $PGDATABASE on $PGHOST, created by the polaris-bootstrap Job: \${version:-no version row}"
   sleep "\${WAIT_SECONDS:-5}"

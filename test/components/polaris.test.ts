@@ -14,6 +14,7 @@ import { CATALOG_SCRIPT, renderSchemaWaitScript } from '../../components/storage
 import { postgresDefinition } from '../../components/storage/postgres';
 import { loadPlatformConfig } from '../../environments/load';
 import { podSecurityLevel } from '../../policies/pod-security';
+import { validateSchema } from '../../policies/validation/schema';
 import { describeWithPostgres, PG_BIN_DIR, startPostgres, type PostgresServer } from '../support/postgres-server';
 
 /** Stands in for the S3 store (built elsewhere): Polaris' bucket use implies an edge to it. */
@@ -46,7 +47,9 @@ const ENVIRONMENTS: Record<string, Record<string, unknown>> = {
 function build(environment: string, extra: Record<string, unknown> = {}): PlatformBuild {
   const config = loadPlatformConfig({ ...ENVIRONMENTS[environment], ...extra });
   const store = config.objectStorage.mode === 'internal' ? [s3Store] : [];
-  return buildPlatform(config, { definitions: [postgresDefinition('platform'), postgresDefinition('warehouse'), ...store, polarisDefinition] });
+  return buildPlatform(config, {
+    definitions: [postgresDefinition('platform'), postgresDefinition('warehouse'), ...store, polarisDefinition],
+  });
 }
 
 const polarisOf = (b: PlatformBuild) => b.services.find((s) => s.declaration.name === 'polaris')!;
@@ -141,7 +144,11 @@ describe('Polaris server', () => {
       { configMap: { name: 'polaris-config', items: [{ key: 'application.properties', path: 'application.properties' }] } },
       { secret: { name: 'polaris-token-key', items: [{ key: 'symmetric.key', path: 'symmetric.key' }] } },
     ]);
-    expect(built.secrets.find((s) => s.name === 'polaris-token-key')!.data['symmetric.key']).toEqual({ kind: 'random', id: 'polaris/token-key', length: 64 });
+    expect(built.secrets.find((s) => s.name === 'polaris-token-key')!.data['symmetric.key']).toEqual({
+      kind: 'random',
+      id: 'polaris/token-key',
+      length: 64,
+    });
   });
 
   it('starts only once the JDBC schema exists, checked with psql and the database Secret', () => {
@@ -179,6 +186,12 @@ describe('Polaris server', () => {
   });
 });
 
+describe('Polaris objects', () => {
+  it.each(Object.keys(ENVIRONMENTS))('are valid against the Kubernetes API schema on %s', (environment) => {
+    expect(validateSchema(polarisOf(build(environment)).objects)).toEqual([]);
+  });
+});
+
 describe('Polaris secrets', () => {
   const b = build('k3d');
   const built = polarisOf(b);
@@ -194,7 +207,11 @@ describe('Polaris secrets', () => {
 
   it('puts no generated value into any object: every secret is referenced by name', () => {
     const plans: SecretPlan[] = b.services.flatMap((s) => s.secrets);
-    const ids = [...new Set(plans.flatMap((p) => Object.values(p.data).flatMap((v) => (v.kind === 'random' ? [v.id] : v.kind === 'template' ? v.ids : []))))];
+    const ids = [
+      ...new Set(
+        plans.flatMap((p) => Object.values(p.data).flatMap((v) => (v.kind === 'random' ? [v.id] : v.kind === 'template' ? v.ids : []))),
+      ),
+    ];
     const values = Object.fromEntries(ids.map((id, i) => [id, `GENERATED-${i}-${id.replace(/\W/g, '')}-VALUE`]));
     const text = JSON.stringify(built.objects);
     for (const plan of plans)
@@ -270,7 +287,12 @@ describe('Polaris bootstrap Job', () => {
       }),
     );
     const catalog = JSON.parse(find(external.objects, 'ConfigMap', 'polaris-bootstrap-script').data['catalog.json']).catalog;
-    expect(catalog.storageConfigInfo).toMatchObject({ endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', pathStyleAccess: false, stsUnavailable: true });
+    expect(catalog.storageConfigInfo).toMatchObject({
+      endpoint: 'https://s3.eu-west-1.amazonaws.com',
+      region: 'eu-west-1',
+      pathStyleAccess: false,
+      stsUnavailable: true,
+    });
     expect(env(containerOf(find(external.objects, 'Deployment', 'polaris'), 'polaris'), 'AWS_REGION').value).toBe('eu-west-1');
   });
 
@@ -301,7 +323,12 @@ describe('Polaris bootstrap Job', () => {
 
 const SH = '/bin/sh';
 
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -359,7 +386,10 @@ class FakePolaris {
       const basic = `Basic ${Buffer.from(`root:${CLIENT_SECRET}`).toString('base64')}`;
       if (headers.authorization !== basic) return [401, { error: 'invalid_client' }];
       if (body !== 'grant_type=client_credentials&scope=PRINCIPAL_ROLE:ALL') return [400, { error: 'invalid_request' }];
-      return [200, { access_token: TOKEN, token_type: 'bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', expires_in: 3600 }];
+      return [
+        200,
+        { access_token: TOKEN, token_type: 'bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', expires_in: 3600 },
+      ];
     }
     if (headers.authorization !== `Bearer ${TOKEN}`) return [401, { error: { message: 'Not authorized', code: 401 } }];
     if (headers['polaris-realm'] !== 'POLARIS') return [400, { error: { message: 'unknown realm', code: 400 } }];
@@ -378,7 +408,8 @@ class FakePolaris {
     const ns = url.match(/^\/api\/catalog\/v1\/([^/]+)\/namespaces$/);
     if (method === 'POST' && ns) {
       const key = `${ns[1]}.${JSON.parse(body).namespace.join('.')}`;
-      if (this.namespaces.has(key)) return [409, { error: { message: `Namespace already exists: ${key}`, type: 'AlreadyExistsException', code: 409 } }];
+      if (this.namespaces.has(key))
+        return [409, { error: { message: `Namespace already exists: ${key}`, type: 'AlreadyExistsException', code: 409 } }];
       this.namespaces.add(key);
       return [200, { namespace: JSON.parse(body).namespace, properties: {} }];
     }
@@ -386,7 +417,9 @@ class FakePolaris {
   }
 
   listen(): Promise<string> {
-    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}`)));
+    return new Promise((resolve) =>
+      this.server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}`)),
+    );
   }
 
   close(): Promise<void> {
