@@ -322,6 +322,21 @@ describe('Polaris bootstrap Job', () => {
 // The generated scripts, run for real: sh from this machine, real curl and psql.
 
 const SH = '/bin/sh';
+const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((f) => fs.existsSync(f));
+
+/**
+ * Userlands to run the scripts in: this machine's sh (dash here) and, when busybox is installed,
+ * busybox sh, sed, mktemp and friends in front of the real curl, as in the Alpine-based curl image.
+ */
+interface Userland {
+  name: string;
+  shell: string;
+  /** Prepended to PATH. */
+  binDir?: string;
+}
+const USERLANDS: Userland[] = [{ name: 'sh', shell: SH }];
+if (BUSYBOX) USERLANDS.push({ name: 'busybox', shell: BUSYBOX });
+else console.warn('busybox is not installed: the generated scripts are run with /bin/sh only');
 
 function run(
   command: string,
@@ -329,21 +344,32 @@ function run(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const PATH = [env.PATH, process.env.PATH ?? '/usr/bin:/bin'].filter(Boolean).join(':');
   return new Promise((resolve) => {
-    execFile(command, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(command, args, { env: { ...env, PATH }, timeout: timeoutMs }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
 }
 
-describe('generated scripts are valid POSIX sh', () => {
+/** The shell command for a userland: busybox runs its sh applet. */
+const shell = (u: Userland, args: string[]): [string, string[]] => (u.shell === BUSYBOX ? [u.shell, ['sh', ...args]] : [u.shell, args]);
+
+/** A directory of busybox applet links, so the script's sed, mktemp, cat, rm and sleep are busybox's too. */
+function busyboxBin(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
+  for (const applet of ['sh', 'sed', 'mktemp', 'cat', 'rm', 'sleep']) fs.symlinkSync(BUSYBOX!, path.join(dir, applet));
+  return dir;
+}
+
+describe.each(USERLANDS)('generated scripts are valid POSIX sh ($name)', (userland) => {
   const files = find(polarisOf(build('k3d')).objects, 'ConfigMap', 'polaris-bootstrap-script').data;
 
   it.each([
     ['catalog script', files[CATALOG_SCRIPT]],
     ['schema wait', renderSchemaWaitScript()],
   ])('%s passes sh -n', async (_name, script) => {
-    const result = await run(SH, ['-n', '-c', script], {});
+    const result = await run(...shell(userland, ['-n', '-c', script]), {});
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
@@ -427,25 +453,31 @@ class FakePolaris {
   }
 }
 
-describe('catalog script against a fake Polaris (real sh and curl)', () => {
+describe.each(USERLANDS)('catalog script against a fake Polaris ($name userland, real curl)', (userland) => {
   const files: Record<string, string> = find(polarisOf(build('k3d')).objects, 'ConfigMap', 'polaris-bootstrap-script').data;
   let dir: string;
+  let bin: string | undefined;
   let polaris: FakePolaris;
   let url: string;
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'polaris-bootstrap-'));
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    if (userland.shell === BUSYBOX) bin = busyboxBin();
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (bin) fs.rmSync(bin, { recursive: true, force: true });
+  });
   beforeEach(async () => {
     polaris = new FakePolaris();
     url = await polaris.listen();
   });
   afterEach(() => polaris.close());
 
-  const runScript = () =>
-    run(SH, [path.join(dir, CATALOG_SCRIPT)], {
+  const runScript = (env: Record<string, string> = {}) =>
+    run(...shell(userland, [path.join(dir, CATALOG_SCRIPT)]), {
+      PATH: bin ?? '',
       POLARIS_URL: url,
       POLARIS_MANAGEMENT_URL: url,
       POLARIS_REALM: 'POLARIS',
@@ -454,17 +486,25 @@ describe('catalog script against a fake Polaris (real sh and curl)', () => {
       BOOTSTRAP_FILES: dir,
       WAIT_SECONDS: '0',
       TMPDIR: dir,
+      ...env,
     });
   const expectNoCredentials = (output: string) => {
     expect(output).not.toContain(TOKEN);
     expect(output).not.toContain('pa:ss');
   };
 
+  it('leaves nothing behind in the temporary directory', async () => {
+    const before = fs.readdirSync(dir).sort();
+    expect((await runScript()).code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
   it('waits for readiness, then creates the catalog, its grant and every namespace with the root token', async () => {
     polaris.notReadyFor = 2;
     const result = await runScript();
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    if (bin) expect(fs.readlinkSync(path.join(bin, 'sed'))).toBe(BUSYBOX);
     expect([...polaris.catalogs]).toEqual(['warehouse']);
     expect([...polaris.namespaces]).toEqual(['warehouse.raw', 'warehouse.staging', 'warehouse.curated']);
     expect(polaris.grants).toBe(1);
@@ -496,16 +536,7 @@ describe('catalog script against a fake Polaris (real sh and curl)', () => {
   });
 
   it('fails without printing the secret when the root credentials are refused', async () => {
-    const result = await run(SH, [path.join(dir, CATALOG_SCRIPT)], {
-      POLARIS_URL: url,
-      POLARIS_MANAGEMENT_URL: url,
-      POLARIS_REALM: 'POLARIS',
-      ROOT_CLIENT_ID: 'root',
-      ROOT_CLIENT_SECRET: 'pa:ss-wrong',
-      BOOTSTRAP_FILES: dir,
-      WAIT_SECONDS: '0',
-      TMPDIR: dir,
-    });
+    const result = await runScript({ ROOT_CLIENT_SECRET: 'pa:ss-wrong' });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('token request for realm POLARIS: HTTP 401');
     expectNoCredentials(result.stdout + result.stderr);
@@ -514,16 +545,7 @@ describe('catalog script against a fake Polaris (real sh and curl)', () => {
 
   it('gives up when Polaris never becomes ready', async () => {
     polaris.notReadyFor = 1000;
-    const result = await run(SH, [path.join(dir, CATALOG_SCRIPT)], {
-      POLARIS_URL: url,
-      POLARIS_MANAGEMENT_URL: url,
-      POLARIS_REALM: 'POLARIS',
-      ROOT_CLIENT_ID: 'root',
-      ROOT_CLIENT_SECRET: CLIENT_SECRET,
-      BOOTSTRAP_FILES: dir,
-      WAIT_ATTEMPTS: '3',
-      WAIT_SECONDS: '0',
-    });
+    const result = await runScript({ WAIT_ATTEMPTS: '3' });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('not ready');
     expect(polaris.requests.filter((r) => r.url === '/q/health/ready')).toHaveLength(3);

@@ -53,7 +53,8 @@ const EXTERNAL = {
 };
 
 const seaweed = (build: PlatformBuild) => build.services.find((s) => s.declaration.name === 'seaweedfs')!;
-const workloads = (build: PlatformBuild) => objectsOf(build, 'seaweedfs').filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind));
+const workloads = (build: PlatformBuild): any[] =>
+  objectsOf(build, 'seaweedfs').filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind));
 const allSecrets = (build: PlatformBuild): SecretPlan[] => build.services.flatMap((s) => s.secrets);
 
 /** Gives every random id a recognisable value, as a delivery path would. */
