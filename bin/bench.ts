@@ -35,17 +35,32 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 runCli(() => {
   const argv = process.argv.slice(2);
   const skipTests = argv.includes('--skip-tests');
-  const args = parseArgs(argv.filter((a) => a !== '--skip-tests'), { runs: true });
+  const args = parseArgs(
+    argv.filter((a) => a !== '--skip-tests'),
+    { runs: true },
+  );
   const runs = Number(args.runs ?? 5);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   console.log(`render, wall time with start-up, median of ${runs} runs (target < 3 s):`);
   for (const environment of ENVIRONMENTS) {
     const stack = stackFileFor(environment, dir);
     const times = Array.from({ length: runs }, (_, i) =>
-      timed(process.execPath, ['--require', '@swc-node/register', 'bin/render.ts', '--env', environment, '--config', stack, '--out', path.join(dir, `${environment}-${i}`)]),
+      timed(process.execPath, [
+        '--require',
+        '@swc-node/register',
+        'bin/render.ts',
+        '--env',
+        environment,
+        '--config',
+        stack,
+        '--out',
+        path.join(dir, `${environment}-${i}`),
+      ]),
     );
     const m = median(times);
-    console.log(`  ${environment.padEnd(10)} ${m.toFixed(2)} s  (min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})  ${m < 3 ? 'ok' : 'OVER TARGET'}`);
+    console.log(
+      `  ${environment.padEnd(10)} ${m.toFixed(2)} s  (min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})  ${m < 3 ? 'ok' : 'OVER TARGET'}`,
+    );
   }
   if (!skipTests) {
     const seconds = timed('npm', ['test', '--silent']);

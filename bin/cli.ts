@@ -8,7 +8,12 @@ export function parseArgs<K extends string>(argv: string[], known: Record<K, boo
       continue;
     }
     const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (!(flag in known)) throw new Error(`${arg}: unknown option; expected one of ${Object.keys(known).map((k) => `--${k}`).join(', ')}`);
+    if (!(flag in known))
+      throw new Error(
+        `${arg}: unknown option; expected one of ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith('--')) throw new Error(`--${flag}: needs a value`);
     out[flag as K] = value as never;

@@ -24,13 +24,19 @@ runCli(() => {
     if (!args.env) throw new Error('--env: required for lock; the lock file path comes from the environment config (images.lockFile)');
     const tool = (args.tool ?? (toolAvailable('crane') ? 'crane' : 'skopeo')) as DigestTool;
     if (tool !== 'crane' && tool !== 'skopeo') throw new Error(`--tool: received "${tool}"; expected "crane" or "skopeo"`);
-    if (!toolAvailable(tool)) throw new Error(`${tool} is not installed here; install crane or skopeo on a machine that reaches the registries`);
+    if (!toolAvailable(tool))
+      throw new Error(`${tool} is not installed here; install crane or skopeo on a machine that reaches the registries`);
     const out = args.out ?? config.images.lockFile ?? 'images.lock.json';
     const resolver = imageResolverFor({ ...config, images: { ...config.images, digestPinning: false } });
-    const lock = resolveLock(tool, resolver.list().map((i) => i.source));
+    const lock = resolveLock(
+      tool,
+      resolver.list().map((i) => i.source),
+    );
     writeLock(out, lock);
     console.log(`wrote ${Object.keys(lock.images).length} digests to ${out}`);
     return;
   }
-  throw new Error(`command: received "${command ?? ''}"; expected "list" or "lock" (catalogue has ${Object.keys(IMAGE_CATALOGUE).length} images, e.g. ${sourceRef(IMAGE_CATALOGUE.traefik)})`);
+  throw new Error(
+    `command: received "${command ?? ''}"; expected "list" or "lock" (catalogue has ${Object.keys(IMAGE_CATALOGUE).length} images, e.g. ${sourceRef(IMAGE_CATALOGUE.traefik)})`,
+  );
 });

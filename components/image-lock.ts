@@ -29,7 +29,7 @@ export function resolveDigest(tool: DigestTool, ref: string): string {
     output = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.toString().trim();
-    throw new Error(`${tool} could not resolve ${ref}: ${stderr || (error as Error).message}`);
+    throw new Error(`${tool} could not resolve ${ref}: ${stderr || (error as Error).message}`, { cause: error });
   }
   if (!DIGEST.test(output)) throw new Error(`${tool} returned "${output}" for ${ref}; expected a sha256 digest`);
   return output;

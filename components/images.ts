@@ -34,7 +34,12 @@ export const IMAGE_CATALOGUE = {
     tag: 'v3.6.24',
     note: 'newest v3.6 patch tagged upstream (2026-07-24); v3.6 is still patched alongside v3.7',
   },
-  k3s: { registry: 'docker.io', repository: 'rancher/k3s', tag: 'v1.31.5-k3s1', note: 'the k3d node image; its tag follows k3d.k3sVersion' },
+  k3s: {
+    registry: 'docker.io',
+    repository: 'rancher/k3s',
+    tag: 'v1.31.5-k3s1',
+    note: 'the k3d node image; its tag follows k3d.k3sVersion',
+  },
 } as const satisfies Record<string, ImageSpec>;
 
 export type ImageKey = keyof typeof IMAGE_CATALOGUE;
@@ -57,7 +62,9 @@ export function readImageLock(path: string): ImageLock {
   const lock = JSON.parse(fs.readFileSync(path, 'utf8')) as ImageLock;
   const bad = Object.entries(lock.images ?? {}).filter(([, digest]) => !DIGEST.test(digest));
   if (!lock.images || bad.length)
-    throw new Error(`images.lockFile: "${path}" is not a lock file: expected { "images": { "<ref>": "sha256:<64 hex>" } }${bad.length ? `; bad entries: ${bad.map(([r]) => r).join(', ')}` : ''}`);
+    throw new Error(
+      `images.lockFile: "${path}" is not a lock file: expected { "images": { "<ref>": "sha256:<64 hex>" } }${bad.length ? `; bad entries: ${bad.map(([r]) => r).join(', ')}` : ''}`,
+    );
   return lock;
 }
 

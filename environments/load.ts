@@ -52,7 +52,10 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
-      .map((key) => `${[...issue.path, key].join('.')}: unknown key (received ${describe((issue.input as Plain)?.[key])}); remove it or check its spelling`)
+      .map(
+        (key) =>
+          `${[...issue.path, key].join('.')}: unknown key (received ${describe((issue.input as Plain)?.[key])}); remove it or check its spelling`,
+      )
       .join('\n  - ');
   }
   const list = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
@@ -119,6 +122,9 @@ export function overridesForEnvironment(environment: string, stackFile?: string)
   const overrides = readStackFile(path);
   if (overrides.environment === undefined) overrides.environment = environment;
   if (overrides.environment !== environment)
-    throw new ConfigError([`environment: received ${describe(overrides.environment)} in ${path}; expected "${environment}" as --env says`], path);
+    throw new ConfigError(
+      [`environment: received ${describe(overrides.environment)} in ${path}; expected "${environment}" as --env says`],
+      path,
+    );
   return { overrides, source: path };
 }

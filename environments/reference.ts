@@ -51,8 +51,7 @@ function walk(schema: JsonSchema, key: string, rows: Row[], variant = ''): void 
   }
   if (schema.type === 'object' && schema.properties) {
     if (schema.description) rows.push({ key: `${key}${variant}`, allowed: 'object', description: schema.description });
-    for (const [name, child] of Object.entries(schema.properties))
-      walk(child, key ? `${key}.${name}` : name, rows, variant);
+    for (const [name, child] of Object.entries(schema.properties)) walk(child, key ? `${key}.${name}` : name, rows, variant);
     return;
   }
   rows.push({ key: `${key}${variant}`, allowed: allowed(schema), description: schema.description ?? '' });
@@ -97,7 +96,9 @@ export function configurationReference(): string {
       for (const part of path.slice(0, -1)) section = (section as Record<string, unknown> | undefined)?.[part];
       return (section as { mode?: string } | undefined)?.mode === modeOfRow ? d : '';
     });
-    lines.push(`| \`${row.key.replace(/ \(mode .*\)$/, '')}\`${modeOfRow ? ` (${modeOfRow})` : ''} | ${escape(row.allowed)} | ${defaults.join(' | ')} | ${escape(row.description)} |`);
+    lines.push(
+      `| \`${row.key.replace(/ \(mode .*\)$/, '')}\`${modeOfRow ? ` (${modeOfRow})` : ''} | ${escape(row.allowed)} | ${defaults.join(' | ')} | ${escape(row.description)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -13,24 +13,30 @@ const dnsLabel = z
   .regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, 'a DNS label: lowercase letters, digits and "-", 1 to 20 characters, starting with a letter');
 const domain = z
   .string()
-  .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a lowercase domain with at least two labels, such as "platform.localhost"')
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'a lowercase domain with at least two labels, such as "platform.localhost"',
+  )
   .max(253);
 const objectName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes object name: lowercase letters, digits and "-"')
   .max(63);
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, 'a storage size such as "10Gi"');
-const cidr = z
-  .string()
-  .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'an IPv4 CIDR such as "10.0.0.0/8"');
+const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'an IPv4 CIDR such as "10.0.0.0/8"');
 const hostOrIp = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/, 'a host name or IP address');
 const registry = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/, 'a registry host with optional port and path, such as "registry.internal:5000/mirror"');
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/,
+    'a registry host with optional port and path, such as "registry.internal:5000/mirror"',
+  );
 
 const tls = z.strictObject({
   mode: z.enum(['self-signed', 'provided', 'cert-manager']),
-  secretName: objectName.optional().describe('`provided`: the kubernetes.io/tls Secret (in the edge namespace) holding a wildcard certificate.'),
+  secretName: objectName
+    .optional()
+    .describe('`provided`: the kubernetes.io/tls Secret (in the edge namespace) holding a wildcard certificate.'),
   clusterIssuer: objectName.optional().describe('`cert-manager`: the ClusterIssuer that signs the wildcard certificate.'),
 });
 
@@ -66,7 +72,9 @@ const postgresInstance = z.discriminatedUnion('mode', [
     mode: z.literal('external'),
     host: hostOrIp,
     port: z.number().int().min(1).max(65535),
-    adminSecret: objectName.describe('Secret (storage namespace) with keys `username` and `password` of a role that may create roles and databases.'),
+    adminSecret: objectName.describe(
+      'Secret (storage namespace) with keys `username` and `password` of a role that may create roles and databases.',
+    ),
     sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']),
     ...externalEndpoint,
   }),
@@ -78,14 +86,19 @@ const objectStorage = z.discriminatedUnion('mode', [
     topology: z.enum(['single', 'split']).describe('`single`: one SeaweedFS process; `split`: master, volume, filer and S3 gateway apart.'),
     storageSize: quantity,
     volumeServers: z.number().int().min(1).max(32),
-    replication: z.string().regex(/^[0-9]{3}$/, 'three digits such as "000" or "001"').describe('SeaweedFS replication "xyz": copies on other data centres, racks, servers.'),
+    replication: z
+      .string()
+      .regex(/^[0-9]{3}$/, 'three digits such as "000" or "001"')
+      .describe('SeaweedFS replication "xyz": copies on other data centres, racks, servers.'),
   }),
   z.strictObject({
     mode: z.literal('external'),
     endpoint: z.url({ protocol: /^https?$/ }),
     region: z.string().min(1),
     pathStyle: z.boolean(),
-    credentialsSecret: objectName.describe('Secret (storage namespace) with keys `access-key` and `secret-key`, allowed to create buckets.'),
+    credentialsSecret: objectName.describe(
+      'Secret (storage namespace) with keys `access-key` and `secret-key`, allowed to create buckets.',
+    ),
     ...externalEndpoint,
   }),
 ]);
@@ -121,7 +134,9 @@ export const platformConfigSchema = z
     edge: edge.describe('How the edge (Traefik) is reached from outside the cluster.'),
     postgres: z
       .strictObject({ platform: postgresInstance, warehouse: postgresInstance })
-      .describe('PostgreSQL instances: `platform` for service metadata, `warehouse` for user data. `internal` runs it; `external` uses yours.'),
+      .describe(
+        'PostgreSQL instances: `platform` for service metadata, `warehouse` for user data. `internal` runs it; `external` uses yours.',
+      ),
     objectStorage: objectStorage.describe('The S3 store: SeaweedFS (`internal`) or an S3 endpoint you bring (`external`).'),
     polaris: polaris.describe('The Iceberg REST catalog: realm, catalog name and the namespaces created in it.'),
     protect: z.boolean().describe('Protect stateful resources from `pulumi destroy` (Pulumi `protect`).'),
@@ -136,14 +151,16 @@ export type ObjectStorageConfig = PlatformConfig['objectStorage'];
 type Ctx = z.RefinementCtx<z.infer<z.ZodObject>>;
 
 function refineContradictions(c: Record<string, any>, ctx: Ctx): void {
-  const issue = (path: (string | number)[], input: unknown, message: string) =>
-    ctx.addIssue({ code: 'custom', path, input, message });
+  const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
 
   if (c.environment === 'airgapped') {
     if (!c.images?.registryMirror)
-      issue(['images', 'registryMirror'], c.images?.registryMirror, 'required when environment is "airgapped": no public registry is reachable');
-    if (c.egress?.allowInternet)
-      issue(['egress', 'allowInternet'], true, 'must be false when environment is "airgapped"');
+      issue(
+        ['images', 'registryMirror'],
+        c.images?.registryMirror,
+        'required when environment is "airgapped": no public registry is reachable',
+      );
+    if (c.egress?.allowInternet) issue(['egress', 'allowInternet'], true, 'must be false when environment is "airgapped"');
   }
   if (c.tls?.mode === 'provided' && !c.tls.secretName)
     issue(['tls', 'secretName'], undefined, 'required when tls.mode is "provided": the Secret holding the wildcard certificate');
@@ -154,16 +171,23 @@ function refineContradictions(c: Record<string, any>, ctx: Ctx): void {
   if (c.tls?.mode !== 'cert-manager' && c.tls?.clusterIssuer)
     issue(['tls', 'clusterIssuer'], c.tls.clusterIssuer, `only allowed when tls.mode is "cert-manager" (tls.mode is "${c.tls.mode}")`);
   if (c.images?.digestPinning && !c.images.lockFile)
-    issue(['images', 'lockFile'], undefined, 'required when images.digestPinning is true: the lock file written by `npm run images -- lock`');
-  if (c.k3d && c.environment !== 'k3d')
-    issue(['k3d'], c.k3d, `only allowed when environment is "k3d" (environment is "${c.environment}")`);
+    issue(
+      ['images', 'lockFile'],
+      undefined,
+      'required when images.digestPinning is true: the lock file written by `npm run images -- lock`',
+    );
+  if (c.k3d && c.environment !== 'k3d') issue(['k3d'], c.k3d, `only allowed when environment is "k3d" (environment is "${c.environment}")`);
   if (c.environment === 'k3d' && !c.k3d) issue(['k3d'], undefined, 'required when environment is "k3d"');
 
   const os = c.objectStorage;
   if (os?.mode === 'internal') {
     const [dc, rack, server] = String(os.replication).split('').map(Number);
     if (dc !== 0 || rack !== 0)
-      issue(['objectStorage', 'replication'], os.replication, 'only server-level replication ("00x") is supported: volume servers run in one data centre and rack');
+      issue(
+        ['objectStorage', 'replication'],
+        os.replication,
+        'only server-level replication ("00x") is supported: volume servers run in one data centre and rack',
+      );
     if (os.topology === 'single' && server > 0)
       issue(['objectStorage', 'replication'], os.replication, 'must be "000" when objectStorage.topology is "single" (one volume server)');
     if (os.topology === 'single' && os.volumeServers !== 1)
@@ -179,6 +203,10 @@ function refineContradictions(c: Record<string, any>, ctx: Ctx): void {
   for (const [path, ext] of externals) {
     if ((ext as any)?.mode !== 'external' || c.egress?.allowInternet) continue;
     if (ext?.cidrs?.includes('0.0.0.0/0'))
-      issue([...path, 'cidrs'], ext.cidrs, 'may not contain "0.0.0.0/0" when egress.allowInternet is false: name the ranges the endpoint lives in');
+      issue(
+        [...path, 'cidrs'],
+        ext.cidrs,
+        'may not contain "0.0.0.0/0" when egress.allowInternet is false: name the ranges the endpoint lives in',
+      );
   }
 }

@@ -37,7 +37,11 @@ function readStored(dir: string): StoredValues {
 const secretObject = (name: string, namespace: string, data: Record<string, string>, type = 'Opaque'): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Secret',
-  metadata: { name, namespace, labels: { 'app.kubernetes.io/part-of': 'analytics-platform', 'app.kubernetes.io/managed-by': 'analytics-platform' } },
+  metadata: {
+    name,
+    namespace,
+    labels: { 'app.kubernetes.io/part-of': 'analytics-platform', 'app.kubernetes.io/managed-by': 'analytics-platform' },
+  },
   type,
   data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
 });
@@ -49,14 +53,20 @@ export function localSecrets(build: PlatformBuild, outDir: string): { objects: K
   const plans = build.services.flatMap((s) => s.secrets);
   const random: Record<string, string> = {};
   for (const plan of plans)
-    for (const { id, length } of randomIds(plan)) random[id] = stored.random[id]?.length === length ? stored.random[id] : (random[id] ?? generatePassword(length));
+    for (const { id, length } of randomIds(plan))
+      random[id] = stored.random[id]?.length === length ? stored.random[id] : (random[id] ?? generatePassword(length));
   const objects = plans.map((plan) => secretObject(plan.name, plan.namespace, resolveSecretData(plan, random), plan.type));
 
   let tls = stored.tls;
   if (build.tls?.mode === 'self-signed') {
     tls = selfSignedMaterial(build.tls.dnsNames, stored.tls);
     objects.push(
-      secretObject(build.tls.secretName, build.tls.namespace, { 'tls.crt': tls.certificate, 'tls.key': tls.key, 'ca.crt': tls.caCertificate }, 'kubernetes.io/tls'),
+      secretObject(
+        build.tls.secretName,
+        build.tls.namespace,
+        { 'tls.crt': tls.certificate, 'tls.key': tls.key, 'ca.crt': tls.caCertificate },
+        'kubernetes.io/tls',
+      ),
     );
     if (build.tls.caSecretName) objects.push(secretObject(build.tls.caSecretName, build.tls.namespace, { 'ca.crt': tls.caCertificate }));
   }

@@ -32,7 +32,10 @@ function makeCa(commonName: string): { certificate: string; key: string } {
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - DAY);
   cert.validity.notAfter = new Date(Date.now() + 3650 * DAY);
-  const subject = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Sovereign Analytics Platform' }];
+  const subject = [
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'Sovereign Analytics Platform' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([

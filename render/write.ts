@@ -40,7 +40,9 @@ function ownedFiles(outDir: string): string[] {
   const owned = new Set<string>([...(JSON.parse(fs.readFileSync(manifestPath, 'utf8')).files as string[]), MANIFEST_FILE]);
   const foreign = existing.filter((f) => !owned.has(f));
   if (foreign.length)
-    throw new RenderRefusedError(`--out: "${outDir}" holds files this tool did not write (${foreign.slice(0, 3).join(', ')}); move them or choose another directory`);
+    throw new RenderRefusedError(
+      `--out: "${outDir}" holds files this tool did not write (${foreign.slice(0, 3).join(', ')}); move them or choose another directory`,
+    );
   return [...owned].filter((f) => f !== MANIFEST_FILE);
 }
 
@@ -62,7 +64,10 @@ export function writeRender(build: PlatformBuild, outDir: string, extra: ExtraFi
 
   for (const ns of build.namespaces) files.set(`${ns.placement}/namespace.yaml`, header(`Namespace ${ns.name}`) + toYaml(ns.objects));
   for (const service of build.services)
-    files.set(`${service.declaration.layer}/${service.declaration.name}.yaml`, header(`Service ${service.declaration.name}`) + toYaml(service.objects));
+    files.set(
+      `${service.declaration.layer}/${service.declaration.name}.yaml`,
+      header(`Service ${service.declaration.name}`) + toYaml(service.objects),
+    );
 
   const secrets = localSecrets(build, outDir);
   const resources = [...files.keys(), SECRETS_FILE];
@@ -74,7 +79,10 @@ export function writeRender(build: PlatformBuild, outDir: string, extra: ExtraFi
   files.set('.gitignore', `# Locally generated secret values: never commit them.\n${SECRETS_DIR}/\n`);
   for (const [name, content] of Object.entries(extra)) files.set(name, content);
 
-  const objectCount = build.namespaces.reduce((n, ns) => n + ns.objects.length, 0) + build.services.reduce((n, s) => n + s.objects.length, 0) + secrets.objects.length;
+  const objectCount =
+    build.namespaces.reduce((n, ns) => n + ns.objects.length, 0) +
+    build.services.reduce((n, s) => n + s.objects.length, 0) +
+    secrets.objects.length;
   const summary = summarize(build, objectCount);
   files.set('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
 
@@ -86,7 +94,11 @@ export function writeRender(build: PlatformBuild, outDir: string, extra: ExtraFi
     fs.writeFileSync(path.join(outDir, name), content);
   }
   writeStoredValues(outDir, secrets.values);
-  fs.writeFileSync(path.join(outDir, SECRETS_FILE), header('Secrets with locally generated values: keep private') + toYaml(secrets.objects), { mode: 0o600 });
+  fs.writeFileSync(
+    path.join(outDir, SECRETS_FILE),
+    header('Secrets with locally generated values: keep private') + toYaml(secrets.objects),
+    { mode: 0o600 },
+  );
   fs.writeFileSync(path.join(outDir, MANIFEST_FILE), `${JSON.stringify({ files: written.sort() }, null, 2)}\n`);
   return { files: written, summary };
 }

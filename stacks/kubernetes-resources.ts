@@ -40,7 +40,10 @@ export function isStateful(object: KubeObject): boolean {
 export const resourceName = (object: KubeObject): string =>
   object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name;
 
-export function registerObject(object: KubeObject, opts: pulumi.CustomResourceOptions & { protectStateful: boolean }): pulumi.CustomResource {
+export function registerObject(
+  object: KubeObject,
+  opts: pulumi.CustomResourceOptions & { protectStateful: boolean },
+): pulumi.CustomResource {
   const { protectStateful, ...options } = opts;
   const stateful = isStateful(object);
   const resourceOptions: pulumi.CustomResourceOptions = {

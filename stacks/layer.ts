@@ -37,7 +37,10 @@ export class PlatformLayer extends pulumi.ComponentResource {
     const plans = args.services.flatMap((s) => s.secrets);
     for (const plan of plans) {
       const object = secretObject(plan, args.credentials);
-      new k8s.core.v1.Secret(`secret:${plan.namespace}/${plan.name}`, object, { ...base, dependsOn: dependsOn({ ...object, metadata: { name: plan.name, namespace: plan.namespace } } as KubeObject) });
+      new k8s.core.v1.Secret(`secret:${plan.namespace}/${plan.name}`, object, {
+        ...base,
+        dependsOn: dependsOn({ ...object, metadata: { name: plan.name, namespace: plan.namespace } } as KubeObject),
+      });
     }
     for (const secret of args.extraSecrets ?? [])
       new k8s.core.v1.Secret(
@@ -48,7 +51,14 @@ export class PlatformLayer extends pulumi.ComponentResource {
     for (const service of args.services) service.objects.forEach(register);
 
     this.namespace = args.namespace?.name;
-    this.secretNames = [...plans.map((p) => `${p.namespace}/${p.name}`), ...(args.extraSecrets ?? []).map((s) => `${s.namespace}/${s.name}`)];
-    this.registerOutputs({ namespace: this.namespace, secrets: this.secretNames, objects: namespaceObjects.length + args.services.reduce((n, s) => n + s.objects.length, 0) });
+    this.secretNames = [
+      ...plans.map((p) => `${p.namespace}/${p.name}`),
+      ...(args.extraSecrets ?? []).map((s) => `${s.namespace}/${s.name}`),
+    ];
+    this.registerOutputs({
+      namespace: this.namespace,
+      secrets: this.secretNames,
+      objects: namespaceObjects.length + args.services.reduce((n, s) => n + s.objects.length, 0),
+    });
   }
 }

@@ -55,16 +55,28 @@ export function deployPlatform(overrides = stackConfigOverrides()): PlatformOutp
         name: build.tls.secretName,
         namespace: build.tls.namespace,
         type: 'kubernetes.io/tls',
-        stringData: pulumi.secret(pulumi.all([material.certificate, material.privateKey, material.caCertificate]).apply(([crt, key, ca]) => ({ 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca }))),
+        stringData: pulumi.secret(
+          pulumi
+            .all([material.certificate, material.privateKey, material.caCertificate])
+            .apply(([crt, key, ca]) => ({ 'tls.crt': crt, 'tls.key': key, 'ca.crt': ca })),
+        ),
       });
       if (build.tls.caSecretName)
-        extraSecrets.push({ name: build.tls.caSecretName, namespace: build.tls.namespace, type: 'Opaque', stringData: { 'ca.crt': material.caCertificate } });
+        extraSecrets.push({
+          name: build.tls.caSecretName,
+          namespace: build.tls.namespace,
+          type: 'Opaque',
+          stringData: { 'ca.crt': material.caCertificate },
+        });
     }
-    layers.push(new PlatformLayer({ placement, namespace, services, credentials, provider, protectStateful: config.protect, extraSecrets }));
+    layers.push(
+      new PlatformLayer({ placement, namespace, services, credentials, provider, protectStateful: config.protect, extraSecrets }),
+    );
   }
 
   const urls: Record<string, string> = {};
-  for (const s of build.services) if (s.declaration.publicHost) urls[s.declaration.name] = `https://${s.declaration.publicHost.name}.${config.domain}`;
+  for (const s of build.services)
+    if (s.declaration.publicHost) urls[s.declaration.name] = `https://${s.declaration.publicHost.name}.${config.domain}`;
   return {
     environment: config.environment,
     urls,

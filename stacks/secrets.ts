@@ -22,13 +22,21 @@ export class PlatformCredentials extends pulumi.ComponentResource {
 
   /** The Secret object's stringData for a plan, as a secret Output. */
   data(plan: SecretPlan): pulumi.Output<Record<string, string>> {
-    const ids = [...new Set(randomIds(plan).map((r) => r.id).concat(templateIds(plan)))];
+    const ids = [
+      ...new Set(
+        randomIds(plan)
+          .map((r) => r.id)
+          .concat(templateIds(plan)),
+      ),
+    ];
     const values = ids.map((id) => {
       const password = this.passwords.get(id);
       if (!password) throw new Error(`secret ${plan.namespace}/${plan.name}: no generated value for "${id}"`);
       return password.result;
     });
-    return pulumi.secret(pulumi.all(values).apply((resolved) => resolveSecretData(plan, Object.fromEntries(ids.map((id, i) => [id, resolved[i]])))));
+    return pulumi.secret(
+      pulumi.all(values).apply((resolved) => resolveSecretData(plan, Object.fromEntries(ids.map((id, i) => [id, resolved[i]])))),
+    );
   }
 }
 

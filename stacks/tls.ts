@@ -25,7 +25,11 @@ export function selfSignedCertificate(plan: TlsPlan, parent: pulumi.Resource): S
     opts,
   );
   const key = new tls.PrivateKey('platform-wildcard-key', { algorithm: 'ECDSA', ecdsaCurve: 'P256' }, opts);
-  const request = new tls.CertRequest('platform-wildcard-request', { privateKeyPem: key.privateKeyPem, dnsNames: plan.dnsNames, subject: { commonName: plan.dnsNames[0] } }, opts);
+  const request = new tls.CertRequest(
+    'platform-wildcard-request',
+    { privateKeyPem: key.privateKeyPem, dnsNames: plan.dnsNames, subject: { commonName: plan.dnsNames[0] } },
+    opts,
+  );
   const certificate = new tls.LocallySignedCert(
     'platform-wildcard',
     {

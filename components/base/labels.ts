@@ -4,8 +4,7 @@ import type { ServiceDeclaration } from '../platform/service';
 export const PART_OF = 'analytics-platform';
 
 /** Readable, stable names: the service itself for its main component, `<service>-<component>` otherwise. */
-export const objectName = (service: string, component: string): string =>
-  component === 'server' ? service : `${service}-${component}`;
+export const objectName = (service: string, component: string): string => (component === 'server' ? service : `${service}-${component}`);
 
 export function selectorLabels(decl: ServiceDeclaration, component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': decl.name, 'app.kubernetes.io/component': component };

@@ -9,11 +9,12 @@ import type { ComponentSizing, ServiceDeclaration } from '../platform/service';
 import type { ImageKey } from '../images';
 import { objectName, selectorLabels, standardLabels } from './labels';
 
-export type ProbeSpec = (
-  | { http: { path: string; port: string } }
-  | { tcp: string }
-  | { exec: string[] }
-) & { initialDelaySeconds?: number; periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number };
+export type ProbeSpec = ({ http: { path: string; port: string } } | { tcp: string } | { exec: string[] }) & {
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+};
 
 export interface ContainerSpec {
   name: string;
@@ -75,8 +76,7 @@ function probe(decl: ServiceDeclaration, spec: ProbeSpec | undefined): k8s.Probe
   return { exec: { command: spec.exec }, ...timing };
 }
 
-const volumeNameForPath = (path: string): string =>
-  `w${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.replace(/-+$/, '').slice(0, 63);
+const volumeNameForPath = (path: string): string => `w${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.replace(/-+$/, '').slice(0, 63);
 
 function container(ctx: BuildContext, decl: ServiceDeclaration, component: string, spec: ContainerSpec): k8s.Container {
   const sizing = spec.sizing ?? ctx.sizing(decl.name, component);

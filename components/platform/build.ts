@@ -87,8 +87,7 @@ export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}
     return { declaration, namespace, objects: synth(chart), secrets: ctx.secrets.slice(secretsBefore) };
   });
   // Secrets a service plans for a consumer belong with the consumer.
-  for (const service of services)
-    service.secrets = ctx.secrets.filter((s) => s.service === service.declaration.name);
+  for (const service of services) service.secrets = ctx.secrets.filter((s) => s.service === service.declaration.name);
 
   const namespaces: BuiltNamespace[] = [];
   for (const placement of PLACEMENTS) {

@@ -16,8 +16,7 @@ export interface ExternalEndpoint {
 export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, all: ServiceDeclaration[]): EdgeDecl[] {
   const edges: EdgeDecl[] = [];
   for (const db of decl.databases) {
-    if (config.postgres[db.instance].mode === 'internal')
-      edges.push({ to: postgresServiceName(db.instance), port: POSTGRES_PORT.name });
+    if (config.postgres[db.instance].mode === 'internal') edges.push({ to: postgresServiceName(db.instance), port: POSTGRES_PORT.name });
   }
   if (decl.buckets.length && config.objectStorage.mode === 'internal') edges.push({ to: S3_SERVICE, port: S3_PORT.name });
   if (decl.name === EDGE_SERVICE)

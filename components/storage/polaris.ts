@@ -1,7 +1,8 @@
 // Apache Polaris, the Iceberg REST catalog: metadata in its own database on the platform PostgreSQL
 // (relational JDBC), table data in the `warehouse` bucket on the S3 store. A Job bootstraps the
 // realm and its root credentials with the admin tool, then creates the catalog (path-style S3, no
-// STS, so no credential vending), its grant and the namespaces through the management API.
+// STS, so no credential vending), its grant and the namespaces through the management API. Server
+// pods wait for the schema the Job creates before they start (see renderSchemaWaitScript).
 // Internal only: no public host; Trino and Spark reach it over the in-cluster Service.
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
@@ -34,8 +35,9 @@ const TOKEN_KEY_SECRET = 'polaris-token-key';
 const INTERNAL_S3_REGION = 'us-east-1';
 /** The image's user and group (runtime/server/src/main/docker/Dockerfile.jvm; same in the admin tool). */
 const POLARIS_USER = { uid: 10000, gid: 10001 };
-/** Quarkus reads `config/application.properties` under the working directory /deployments (as the upstream chart mounts it). */
-const CONFIG_DIR = '/deployments/config';
+/** The application directory; Quarkus reads `config/application.properties` under the working directory, as the upstream chart mounts it. */
+const APP_DIR = '/deployments';
+const CONFIG_DIR = `${APP_DIR}/config`;
 const ROOT_CREDENTIALS_DIR = '/etc/polaris-root';
 
 const SERVER_SIZING: Sized<ComponentSizing> = {
@@ -176,6 +178,8 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
       {
         name: 'polaris',
         image: 'polaris',
+        // Quarkus reads config/application.properties relative to the working directory.
+        workingDir: APP_DIR,
         env: [
           ...datasourceEnv(),
           { name: 'POLARIS_REALM_CONTEXT_REALMS', value: plan.realm },

@@ -57,7 +57,9 @@ export function bootstrapPlan(instance: PostgresInstanceName, services: ServiceD
       const plan = database(use.database);
       if (use.access === 'owner') {
         if (!plan.ownerIsGroupRole)
-          throw new Error(`database "${use.database}" on postgres-${instance}: owned by both "${plan.owner}" and "${role}"; one service may own it`);
+          throw new Error(
+            `database "${use.database}" on postgres-${instance}: owned by both "${plan.owner}" and "${role}"; one service may own it`,
+          );
         plan.owner = role;
         plan.ownerIsGroupRole = false;
       } else plan.readers.push(role);
@@ -77,9 +79,7 @@ const q = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function roleSql(role: string, login: { passwordEnv: string } | undefined): string[] {
   const attributes = 'NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
-  const lines = [
-    `SELECT format('CREATE ROLE %I', ${q(role)}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${q(role)})\\gexec`,
-  ];
+  const lines = [`SELECT format('CREATE ROLE %I', ${q(role)}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${q(role)})\\gexec`];
   if (!login) return [...lines, `ALTER ROLE "${role}" WITH NOLOGIN ${attributes};`];
   const variable = `pw_${role}`;
   return [...lines, `\\getenv ${variable} ${login.passwordEnv}`, `ALTER ROLE "${role}" WITH LOGIN ${attributes} PASSWORD :'${variable}';`];

@@ -72,7 +72,7 @@ const sized = (small: ComponentSizing, medium: ComponentSizing, large: Component
 
 /** One process for everything; small fits a laptop next to the rest of the platform. */
 const SERVER_SIZING = sized(
-  { replicas: 1, cpu: '100m', memory: '384Mi', cpuLimit: '1', memoryLimit: '768Mi' },
+  { replicas: 1, cpu: '100m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' },
   { replicas: 1, cpu: '500m', memory: '1Gi', cpuLimit: '2', memoryLimit: '2Gi' },
   { replicas: 1, cpu: '1', memory: '2Gi', cpuLimit: '4', memoryLimit: '4Gi' },
 );

@@ -103,13 +103,11 @@ function selects(selector: Obj, labels: Obj): boolean {
   );
 }
 
-const isEmptySelector = (s: Obj) =>
-  Object.keys(obj(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
+const isEmptySelector = (s: Obj) => Object.keys(obj(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
 
 export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): Problem[] {
   const problems: Problem[] = [];
-  const report = (o: KubeObject, path: string, message: string) =>
-    problems.push({ object: objectId(o), path, message });
+  const report = (o: KubeObject, path: string, message: string) => problems.push({ object: objectId(o), path, message });
 
   const builtins = objects.filter(isBuiltin);
   const index = new Map<string, KubeObject>();
@@ -117,10 +115,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   const find = (kind: string, ns: string, name: unknown) => index.get(`${kind}|${ns}|${String(name)}`);
   const templates = builtins.flatMap((o) => podTemplate(o) ?? []);
   const inNs = (ns: string) => templates.filter((t) => t.ns === ns);
-  const storageClasses = new Set([
-    ...opts.storageClasses,
-    ...builtins.filter((o) => o.kind === 'StorageClass').map(nameOf),
-  ]);
+  const storageClasses = new Set([...opts.storageClasses, ...builtins.filter((o) => o.kind === 'StorageClass').map(nameOf)]);
 
   /** Keys of a Secret/ConfigMap, 'any' when it exists with unknown keys, undefined when absent. */
   function keysOf(kind: 'Secret' | 'ConfigMap', ns: string, name: string): Set<string> | 'any' | undefined {
@@ -148,14 +143,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   }
 
   /** A Secret/ConfigMap reference, optionally to some of its keys. */
-  function checkRef(
-    t: PodTemplate,
-    at: string,
-    kind: 'Secret' | 'ConfigMap',
-    ref: Obj,
-    name: unknown,
-    keys: unknown[],
-  ) {
+  function checkRef(t: PodTemplate, at: string, kind: 'Secret' | 'ConfigMap', ref: Obj, name: unknown, keys: unknown[]) {
     if (ref.optional === true || typeof name !== 'string') return;
     const have = keysOf(kind, t.ns, name);
     if (!have) return report(t.owner, at, `${kind} "${name}" not found in namespace "${t.ns}"`);
@@ -206,8 +194,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
         for (const field of ['volumeMounts', 'volumeDevices']) {
           list(c[field]).forEach((m, i) => {
             const name = obj(m).name;
-            if (!volumeNames.has(name))
-              report(t.owner, `${at}.${field}[${i}].name`, `no volume named "${String(name)}"`);
+            if (!volumeNames.has(name)) report(t.owner, `${at}.${field}[${i}].name`, `no volume named "${String(name)}"`);
           });
         }
       });
@@ -225,16 +212,11 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
         const ps = obj(src.secret);
         if (src.secret) checkRef(t, `${at}.projected.sources[${j}].secret`, 'Secret', ps, ps.name, itemKeys(ps));
         const pc = obj(src.configMap);
-        if (src.configMap)
-          checkRef(t, `${at}.projected.sources[${j}].configMap`, 'ConfigMap', pc, pc.name, itemKeys(pc));
+        if (src.configMap) checkRef(t, `${at}.projected.sources[${j}].configMap`, 'ConfigMap', pc, pc.name, itemKeys(pc));
       });
       const claim = obj(v.persistentVolumeClaim).claimName;
       if (typeof claim === 'string' && !pvcExists(t.ns, claim)) {
-        report(
-          t.owner,
-          `${at}.persistentVolumeClaim.claimName`,
-          `PersistentVolumeClaim "${claim}" not found in namespace "${t.ns}"`,
-        );
+        report(t.owner, `${at}.persistentVolumeClaim.claimName`, `PersistentVolumeClaim "${claim}" not found in namespace "${t.ns}"`);
       }
     });
 
@@ -247,11 +229,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   function checkStorageClass(o: KubeObject, pvcSpec: Obj, at: string) {
     const sc = pvcSpec.storageClassName;
     if (typeof sc === 'string' && sc !== '' && !storageClasses.has(sc)) {
-      report(
-        o,
-        joinPath(at, 'storageClassName'),
-        `StorageClass "${sc}" is not available (known: ${[...storageClasses].join(', ')})`,
-      );
+      report(o, joinPath(at, 'storageClassName'), `StorageClass "${sc}" is not available (known: ${[...storageClasses].join(', ')})`);
     }
   }
 
@@ -277,12 +255,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
         const containers = [...list(t.spec.containers), ...list(t.spec.initContainers)];
         const ports = containers.flatMap((c) => list(obj(c).ports).map(obj));
         const ok = ports.some((cp) => (typeof target === 'string' ? cp.name === target : cp.containerPort === target));
-        if (!ok)
-          report(
-            o,
-            `spec.ports[${i}].targetPort`,
-            `${JSON.stringify(target)} matches no containerPort of ${objectId(t.owner)}`,
-          );
+        if (!ok) report(o, `spec.ports[${i}].targetPort`, `${JSON.stringify(target)} matches no containerPort of ${objectId(t.owner)}`);
       }
     });
   }
@@ -295,9 +268,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
     }
     const backends: [string, unknown][] = [['spec.defaultBackend', spec.defaultBackend]];
     list(spec.rules).forEach((r, i) =>
-      list(obj(obj(r).http).paths).forEach((p, j) =>
-        backends.push([`spec.rules[${i}].http.paths[${j}].backend`, obj(p).backend]),
-      ),
+      list(obj(obj(r).http).paths).forEach((p, j) => backends.push([`spec.rules[${i}].http.paths[${j}].backend`, obj(p).backend])),
     );
     for (const [at, backend] of backends) {
       const svc = obj(obj(backend).service);
@@ -309,14 +280,8 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
       }
       const port = obj(svc.port);
       const ports = list(obj(target.spec).ports).map(obj);
-      const ok =
-        port.name !== undefined ? ports.some((p) => p.name === port.name) : ports.some((p) => p.port === port.number);
-      if (!ok)
-        report(
-          o,
-          `${at}.service.port`,
-          `Service "${String(svc.name)}" has no port ${JSON.stringify(port.name ?? port.number)}`,
-        );
+      const ok = port.name !== undefined ? ports.some((p) => p.name === port.name) : ports.some((p) => p.port === port.number);
+      if (!ok) report(o, `${at}.service.port`, `Service "${String(svc.name)}" has no port ${JSON.stringify(port.name ?? port.number)}`);
     }
   }
 
@@ -344,8 +309,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
     const spec = obj(o.spec);
     const meta = obj(o.metadata);
     if (typeof meta.namespace === 'string' && !['default', 'kube-system'].includes(meta.namespace)) {
-      if (!find('Namespace', '', meta.namespace))
-        report(o, 'metadata.namespace', `Namespace "${meta.namespace}" not found`);
+      if (!find('Namespace', '', meta.namespace)) report(o, 'metadata.namespace', `Namespace "${meta.namespace}" not found`);
     }
     if (!isBuiltin(o)) continue;
     const t = podTemplate(o);
@@ -353,9 +317,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
 
     switch (o.kind) {
       case 'StatefulSet':
-        list(spec.volumeClaimTemplates).forEach((c, i) =>
-          checkStorageClass(o, obj(obj(c).spec), `spec.volumeClaimTemplates[${i}].spec`),
-        );
+        list(spec.volumeClaimTemplates).forEach((c, i) => checkStorageClass(o, obj(obj(c).spec), `spec.volumeClaimTemplates[${i}].spec`));
         if (typeof spec.serviceName === 'string' && spec.serviceName && !find('Service', ns, spec.serviceName)) {
           report(o, 'spec.serviceName', `Service "${spec.serviceName}" not found in namespace "${ns}"`);
         }

@@ -239,9 +239,7 @@ function nameProblem(kind: string, name: string): string | undefined {
       ? undefined
       : 'must be a path segment name (not "." or "..", no "/" or "%")';
   }
-  return isDnsSubdomain(name)
-    ? undefined
-    : 'must be a DNS-1123 subdomain (lowercase alphanumerics, "-" and ".", at most 253)';
+  return isDnsSubdomain(name) ? undefined : 'must be a DNS-1123 subdomain (lowercase alphanumerics, "-" and ".", at most 253)';
 }
 
 function checkLabels(labels: unknown, at: string, out: Issue[]): void {

@@ -139,6 +139,7 @@ describe('Polaris server', () => {
     expect(properties).toContain('polaris.authentication.token-broker.symmetric-key.file=/deployments/config/symmetric.key\n');
     expect(properties).toContain('polaris.features."SUPPORTED_CATALOG_STORAGE_TYPES"=["S3"]\n');
     expect(server.volumeMounts).toContainEqual({ name: 'config', mountPath: '/deployments/config', readOnly: true });
+    expect(server.workingDir).toBe('/deployments');
     const sources = pod.volumes.find((v: any) => v.name === 'config').projected.sources;
     expect(sources).toEqual([
       { configMap: { name: 'polaris-config', items: [{ key: 'application.properties', path: 'application.properties' }] } },

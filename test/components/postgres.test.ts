@@ -35,8 +35,14 @@ describe('PostgreSQL instances', () => {
   it('runs the pinned PostGIS + pgvector image as the postgres user with a read-only root filesystem', () => {
     expect(server.image).toBe('docker.io/imresamu/postgis:17-3.6.1-bundle0-bookworm');
     expect(statefulSet.spec.template.spec.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999, runAsNonRoot: true });
-    expect(server.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    expect(server.volumeMounts.map((m: any) => m.mountPath)).toEqual(expect.arrayContaining(['/var/lib/postgresql/data', '/var/run/postgresql', '/tmp']));
+    expect(server.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(server.volumeMounts.map((m: any) => m.mountPath)).toEqual(
+      expect.arrayContaining(['/var/lib/postgresql/data', '/var/run/postgresql', '/tmp']),
+    );
   });
 
   it('keeps data on a claim of the fast storage class that outlives the StatefulSet', () => {
@@ -49,7 +55,9 @@ describe('PostgreSQL instances', () => {
   it('reads the superuser password from a mounted Secret file, never a literal', () => {
     expect(envValue(server, 'POSTGRES_PASSWORD_FILE').value).toBe('/etc/postgres-superuser/password');
     expect(envValue(server, 'POSTGRES_PASSWORD')).toBeUndefined();
-    const secret = build.services.find((s) => s.declaration.name === 'postgres-platform')!.secrets.find((s) => s.name === 'postgres-platform-superuser');
+    const secret = build.services
+      .find((s) => s.declaration.name === 'postgres-platform')!
+      .secrets.find((s) => s.name === 'postgres-platform-superuser');
     expect(secret?.data.password).toEqual({ kind: 'random', id: 'postgres-platform/superuser', length: 32 });
   });
 
@@ -79,7 +87,9 @@ describe('PostgreSQL instances', () => {
       'jdbc-url': { kind: 'literal', value: 'jdbc:postgresql://postgres-platform.platform-storage.svc.cluster.local:5432/demo' },
       password: { kind: 'random', id: 'postgres-platform/role/demo_app', length: 32 },
     });
-    const roles = build.services.find((s) => s.declaration.name === 'postgres-platform')!.secrets.find((s) => s.name === 'postgres-platform-roles')!;
+    const roles = build.services
+      .find((s) => s.declaration.name === 'postgres-platform')!
+      .secrets.find((s) => s.name === 'postgres-platform-roles')!;
     expect(roles.data.demo_app).toEqual(platform.data.password);
   });
 
@@ -109,14 +119,24 @@ describe('PostgreSQL instances', () => {
   });
 
   it('sizes the server by profile', () => {
-    const eks = containerOf(find(objectsOf(buildFor('eks', {}, definitions), 'postgres-platform'), 'StatefulSet', 'postgres-platform'), 'postgres');
+    const eks = containerOf(
+      find(objectsOf(buildFor('eks', {}, definitions), 'postgres-platform'), 'StatefulSet', 'postgres-platform'),
+      'postgres',
+    );
     expect(eks.resources.requests).toEqual({ cpu: '2', memory: '8Gi' });
     expect(server.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
   });
 });
 
 describe('external PostgreSQL', () => {
-  const external = { mode: 'external', host: 'db.corp.internal', port: 6432, adminSecret: 'pg-admin', sslMode: 'require', cidrs: ['10.20.0.0/16'] };
+  const external = {
+    mode: 'external',
+    host: 'db.corp.internal',
+    port: 6432,
+    adminSecret: 'pg-admin',
+    sslMode: 'require',
+    cidrs: ['10.20.0.0/16'],
+  };
   const build = buildFor('k3d', { postgres: { platform: external } }, definitions);
   const objects = objectsOf(build, 'postgres-platform');
 
@@ -129,7 +149,9 @@ describe('external PostgreSQL', () => {
   });
 
   it('points consumers at the endpoint and opens egress only to its ranges', () => {
-    const secret = build.services.find((s) => s.declaration.name === 'demo-app')!.secrets.find((s) => s.name === 'demo-app-postgres-platform')!;
+    const secret = build.services
+      .find((s) => s.declaration.name === 'demo-app')!
+      .secrets.find((s) => s.name === 'demo-app-postgres-platform')!;
     expect(secret.data['jdbc-url']).toEqual({ kind: 'literal', value: 'jdbc:postgresql://db.corp.internal:6432/demo?sslmode=require' });
     const egress = find(objectsOf(build, 'demo-app'), 'NetworkPolicy', 'demo-app-egress');
     expect(egress.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6432 }] });

@@ -140,8 +140,8 @@ describe('single topology (k3d)', () => {
   });
 
   it('fits a laptop: the whole store asks for at most 1 GiB of memory on the small profile', () => {
-    expect(server.resources.limits.memory).toBe('768Mi');
-    expect(envValue(server, 'GOMEMLIMIT').value).toBe('691MiB');
+    expect(server.resources.limits.memory).toBe('1Gi');
+    expect(envValue(server, 'GOMEMLIMIT').value).toBe('921MiB');
   });
 
   it('is public at storage.<domain> without forward-auth: S3 signs every request itself', () => {
@@ -248,6 +248,14 @@ describe.each([
     expect(service.spec.selector).toEqual(gateway.spec.selector.matchLabels);
     expect(service.spec.ports.map((p: any) => p.name)).toEqual(['s3']);
     expect(gateway.spec.replicas).toBeGreaterThan(1);
+  });
+
+  it('mounts the identities file only into the S3 gateways and rolls them when it changes', () => {
+    expect(gateway.spec.template.metadata.annotations['checksum/s3-identities']).toMatch(/^[0-9a-f]{64}$/);
+    expect(containerOf(gateway, 's3').volumeMounts).toEqual(
+      expect.arrayContaining([{ name: 's3-identities', mountPath: '/etc/seaweedfs-s3', readOnly: true }]),
+    );
+    for (const other of [master, volume, filer]) expect(JSON.stringify(other)).not.toContain('s3-identities');
   });
 
   it('runs every component as uid 1000 with metrics on the declared port', () => {

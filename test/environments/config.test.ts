@@ -118,7 +118,9 @@ describe('contradictory settings are errors', () => {
   });
 
   it('airgapped with internet egress', () => {
-    expect(problems({ ...airgapped, egress: { allowInternet: true } })).toEqual(['egress.allowInternet: received true; must be false when environment is "airgapped"']);
+    expect(problems({ ...airgapped, egress: { allowInternet: true } })).toEqual([
+      'egress.allowInternet: received true; must be false when environment is "airgapped"',
+    ]);
   });
 
   it('TLS mode provided without a certificate Secret, and a Secret name with another mode', () => {
@@ -143,17 +145,21 @@ describe('contradictory settings are errors', () => {
   });
 
   it('k3d settings outside the k3d environment', () => {
-    expect(problems({ ...eks, k3d: { clusterName: 'x', servers: 1, agents: 0, k3sVersion: 'v1.31.5-k3s1', httpPort: 80, httpsPort: 443 } })[0]).toMatch(
-      /^k3d: received .*; only allowed when environment is "k3d" \(environment is "eks"\)$/,
-    );
+    expect(
+      problems({ ...eks, k3d: { clusterName: 'x', servers: 1, agents: 0, k3sVersion: 'v1.31.5-k3s1', httpPort: 80, httpsPort: 443 } })[0],
+    ).toMatch(/^k3d: received .*; only allowed when environment is "k3d" \(environment is "eks"\)$/);
   });
 
   it('object storage replication the volume servers cannot hold', () => {
-    expect(problems({ ...eks, objectStorage: { volumeServers: 1 } })).toEqual(['objectStorage.volumeServers: received 1; must be at least 2 for replication "001"']);
+    expect(problems({ ...eks, objectStorage: { volumeServers: 1 } })).toEqual([
+      'objectStorage.volumeServers: received 1; must be at least 2 for replication "001"',
+    ]);
     expect(problems({ environment: 'k3d', objectStorage: { replication: '001' } })).toEqual([
       'objectStorage.replication: received "001"; must be "000" when objectStorage.topology is "single" (one volume server)',
     ]);
-    expect(problems({ ...eks, objectStorage: { replication: '010' } })[0]).toMatch(/^objectStorage\.replication: received "010"; only server-level replication/);
+    expect(problems({ ...eks, objectStorage: { replication: '010' } })[0]).toMatch(
+      /^objectStorage\.replication: received "010"; only server-level replication/,
+    );
   });
 
   it('an external endpoint open to the whole internet when egress is closed', () => {
@@ -179,7 +185,9 @@ describe('stack files', () => {
 
   it('refuses encrypted values: config takes Secret names, not secret values', () => {
     const file = write('Pulumi.b.yaml', 'config:\n  analytics-platform:password:\n    secure: AAABAxyz\n');
-    expect(() => readStackFile(file)).toThrow(/password: received an encrypted value; the platform takes Secret names in config, not secret values/);
+    expect(() => readStackFile(file)).toThrow(
+      /password: received an encrypted value; the platform takes Secret names in config, not secret values/,
+    );
   });
 
   it('refuses a stack file whose environment contradicts --env', () => {

@@ -14,7 +14,9 @@ describe('the service graph is checked before anything is built', () => {
   });
 
   it('names a connection to a service that is not enabled', () => {
-    expect(graphProblems([edge, svc('a', { edges: [{ to: 'trino', port: 'http' }] })], config)).toEqual(['service "a": connects to "trino", which is not enabled']);
+    expect(graphProblems([edge, svc('a', { edges: [{ to: 'trino', port: 'http' }] })], config)).toEqual([
+      'service "a": connects to "trino", which is not enabled',
+    ]);
   });
 
   it('names a connection to a port the target does not declare', () => {
@@ -43,7 +45,12 @@ describe('the service graph is checked before anything is built', () => {
   });
 
   it('refuses a public host or metrics endpoint on an undeclared port', () => {
-    expect(graphProblems([edge, svc('a', { publicHost: { name: 'x', port: 'web', signIn: 'none' }, metrics: { port: 'prom', path: '/metrics' } })], config)).toEqual([
+    expect(
+      graphProblems(
+        [edge, svc('a', { publicHost: { name: 'x', port: 'web', signIn: 'none' }, metrics: { port: 'prom', path: '/metrics' } })],
+        config,
+      ),
+    ).toEqual([
       'service "a": public host port "web" is not one of its ports (http)',
       'service "a": metrics port "prom" is not one of its ports (http)',
     ]);

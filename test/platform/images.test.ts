@@ -56,7 +56,11 @@ describe('image catalogue', () => {
 
 describe('npm run images', () => {
   const images = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    spawnSync(process.execPath, ['--require', require.resolve('@swc-node/register'), path.join(ROOT, 'bin/images.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env });
+    spawnSync(process.execPath, ['--require', require.resolve('@swc-node/register'), path.join(ROOT, 'bin/images.ts'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+    });
 
   it('lists every image with its source and the reference used in the environment', () => {
     const result = images(['list', '--env', 'airgapped', '--format', 'json']);
@@ -69,9 +73,16 @@ describe('npm run images', () => {
   it('resolves digests with crane into the lock file', () => {
     // A stand-in crane that answers like the real one, so the command is tested without a registry.
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'bin-'));
-    fs.writeFileSync(path.join(bin, 'crane'), '#!/bin/sh\n[ "$1" = version ] && exit 0\nprintf "sha256:%s\\n" "$(printf %s "$2" | sha256sum | cut -c1-64)"\n', { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'crane'),
+      '#!/bin/sh\n[ "$1" = version ] && exit 0\nprintf "sha256:%s\\n" "$(printf %s "$2" | sha256sum | cut -c1-64)"\n',
+      { mode: 0o755 },
+    );
     const out = path.join(bin, 'lock.json');
-    const result = images(['lock', '--env', 'k3d', '--tool', 'crane', '--out', out], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    const result = images(['lock', '--env', 'k3d', '--tool', 'crane', '--out', out], {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     expect(result.stderr).toBe('');
     const lock = readImageLock(out);
     expect(Object.keys(lock.images).sort()).toEqual(Object.values(IMAGE_CATALOGUE).map(sourceRef).sort());

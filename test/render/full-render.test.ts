@@ -11,11 +11,27 @@ import { buildFor, ENVIRONMENTS } from '../helpers/build';
 /** Secrets as the delivery paths create them: names and keys, no values needed to check references. */
 function plannedSecrets(build: PlatformBuild): KubeObject[] {
   const secrets: KubeObject[] = build.services.flatMap((s) =>
-    s.secrets.map((plan) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: plan.name, namespace: plan.namespace }, data: Object.fromEntries(Object.keys(plan.data).map((k) => [k, ''])) })),
+    s.secrets.map((plan) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: plan.name, namespace: plan.namespace },
+      data: Object.fromEntries(Object.keys(plan.data).map((k) => [k, ''])),
+    })),
   );
   if (build.tls?.mode === 'self-signed') {
-    secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: build.tls.secretName, namespace: build.tls.namespace }, data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' } });
-    if (build.tls.caSecretName) secrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: build.tls.caSecretName, namespace: build.tls.namespace }, data: { 'ca.crt': '' } });
+    secrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: build.tls.secretName, namespace: build.tls.namespace },
+      data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' },
+    });
+    if (build.tls.caSecretName)
+      secrets.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: build.tls.caSecretName, namespace: build.tls.namespace },
+        data: { 'ca.crt': '' },
+      });
   }
   return secrets;
 }
@@ -23,7 +39,8 @@ function plannedSecrets(build: PlatformBuild): KubeObject[] {
 /** Secrets the user brings, by config. */
 function userSecrets(build: PlatformBuild) {
   const out: { namespace: string; name: string; keys?: string[] }[] = [];
-  if (build.tls?.mode === 'provided') out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
+  if (build.tls?.mode === 'provided')
+    out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
   return out;
 }
 
@@ -55,7 +72,11 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
     for (const ns of build.namespaces) expect({ ns: ns.name, level: ns.podSecurity }).toEqual({ ns: ns.name, level: 'restricted' });
     for (const o of objects) {
       const pod = podSpecOf(o);
-      if (pod) expect({ object: `${o.kind}/${o.metadata.name}`, violations: restrictedViolations(pod) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, violations: [] });
+      if (pod)
+        expect({ object: `${o.kind}/${o.metadata.name}`, violations: restrictedViolations(pod) }).toEqual({
+          object: `${o.kind}/${o.metadata.name}`,
+          violations: [],
+        });
     }
   });
 
@@ -65,8 +86,15 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
       for (const c of containers(o))
         for (const env of c.env ?? [])
           if (/PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL/i.test(env.name) && !/_FILE$|_PATH$/.test(env.name))
-            expect({ object: o.metadata.name, env: env.name, literal: env.value }).toEqual({ object: o.metadata.name, env: env.name, literal: undefined });
-    const generated = build.services.flatMap((s) => s.secrets).flatMap((p) => Object.values(p.data)).filter((d) => d.kind === 'random');
+            expect({ object: o.metadata.name, env: env.name, literal: env.value }).toEqual({
+              object: o.metadata.name,
+              env: env.name,
+              literal: undefined,
+            });
+    const generated = build.services
+      .flatMap((s) => s.secrets)
+      .flatMap((p) => Object.values(p.data))
+      .filter((d) => d.kind === 'random');
     expect(generated.length).toBeGreaterThan(0);
   });
 
@@ -83,14 +111,31 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
 
   it('opens one allow per edge: egress at the source and ingress at the target', () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
-    const allows = (name: string, direction: 'ingress' | 'egress') => policies.find((p) => p.metadata.name === `${name}-${direction}`)?.spec[direction] ?? [];
+    const allows = (name: string, direction: 'ingress' | 'egress') =>
+      policies.find((p) => p.metadata.name === `${name}-${direction}`)?.spec[direction] ?? [];
     for (const service of build.services) {
-      for (const edge of effectiveEdges(service.declaration, build.config, build.services.map((s) => s.declaration))) {
+      for (const edge of effectiveEdges(
+        service.declaration,
+        build.config,
+        build.services.map((s) => s.declaration),
+      )) {
         if (edge.to === service.declaration.name) continue;
         const port = build.services.find((s) => s.declaration.name === edge.to)!.declaration.ports.find((p) => p.name === edge.port)!.port;
-        const out = allows(service.declaration.name, 'egress').some((r: any) => r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === edge.to) && r.ports.some((p: any) => p.port === port));
-        const inn = allows(edge.to, 'ingress').some((r: any) => r.from.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === service.declaration.name) && r.ports.some((p: any) => p.port === port));
-        expect({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: out, ingress: inn }).toEqual({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: true, ingress: true });
+        const out = allows(service.declaration.name, 'egress').some(
+          (r: any) =>
+            r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === edge.to) &&
+            r.ports.some((p: any) => p.port === port),
+        );
+        const inn = allows(edge.to, 'ingress').some(
+          (r: any) =>
+            r.from.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === service.declaration.name) &&
+            r.ports.some((p: any) => p.port === port),
+        );
+        expect({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: out, ingress: inn }).toEqual({
+          edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`,
+          egress: true,
+          ingress: true,
+        });
       }
     }
   });

@@ -107,7 +107,10 @@ describe('render refuses to overwrite what is not its own', () => {
 
 describe('npm run render', () => {
   const render = (args: string[], cwd = ROOT) =>
-    spawnSync(process.execPath, ['--require', require.resolve('@swc-node/register'), path.join(ROOT, 'bin/render.ts'), ...args], { cwd, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--require', require.resolve('@swc-node/register'), path.join(ROOT, 'bin/render.ts'), ...args], {
+      cwd,
+      encoding: 'utf8',
+    });
 
   it('prints a short summary of what it wrote', () => {
     const out = path.join(tmp(), 'k3d');
@@ -134,7 +137,9 @@ describe('npm run render', () => {
     fs.copyFileSync(path.join(ROOT, 'Pulumi.airgapped.yaml'), path.join(dir, 'Pulumi.airgapped.yaml'));
     const result = render(['--env', 'airgapped', '--out', path.join(dir, 'out')], dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/images\.lockFile: ".*images\.lock\.json" does not exist; images\.digestPinning is on.*npm run images -- lock/);
+    expect(result.stderr).toMatch(
+      /images\.lockFile: ".*images\.lock\.json" does not exist; images\.digestPinning is on.*npm run images -- lock/,
+    );
   });
 
   it('rejects an unknown option', () => {

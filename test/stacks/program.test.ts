@@ -5,7 +5,10 @@ import { ENVIRONMENT_OVERRIDES } from '../helpers/build';
 
 const asStackConfig = (overrides: Record<string, unknown>) =>
   Object.fromEntries(
-    Object.entries(overrides).map(([key, value]) => [`analytics-platform:${key}`, typeof value === 'string' ? value : JSON.stringify(value)]),
+    Object.entries(overrides).map(([key, value]) => [
+      `analytics-platform:${key}`,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
   );
 
 async function runStack(environment: string, overrides = ENVIRONMENT_OVERRIDES[environment]) {
@@ -49,7 +52,13 @@ describe.each(['k3d', 'eks', 'airgapped'])('stack %s under mocks', (environment)
 
   it('registers every manifest object as its own typed resource', () => {
     const types = new Set(kubernetes(run.registrations).map((r) => r.type));
-    for (const type of ['kubernetes:core/v1:Namespace', 'kubernetes:apps/v1:StatefulSet', 'kubernetes:batch/v1:Job', 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'kubernetes:core/v1:Secret'])
+    for (const type of [
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:apps/v1:StatefulSet',
+      'kubernetes:batch/v1:Job',
+      'kubernetes:networking.k8s.io/v1:NetworkPolicy',
+      'kubernetes:core/v1:Secret',
+    ])
       expect(types).toContain(type);
     for (const type of types) expect(type).toMatch(/^kubernetes:([a-z0-9.-]+\/)?(core\/)?v[0-9a-z]+:[A-Z][A-Za-z]+$/);
     expect([...types].filter((t) => /^kubernetes:v1:/.test(t))).toEqual([]);
@@ -57,7 +66,11 @@ describe.each(['k3d', 'eks', 'airgapped'])('stack %s under mocks', (environment)
 
   it('gives every Kubernetes object a layer as parent and the stack provider', () => {
     for (const r of kubernetes(run.registrations)) {
-      expect({ name: r.name, parent: r.parentType, provider: r.hasProvider }).toEqual({ name: r.name, parent: 'analytics-platform:platform:Layer', provider: true });
+      expect({ name: r.name, parent: r.parentType, provider: r.hasProvider }).toEqual({
+        name: r.name,
+        parent: 'analytics-platform:platform:Layer',
+        provider: true,
+      });
     }
   });
 
@@ -95,7 +108,8 @@ describe.each(['k3d', 'eks', 'airgapped'])('stack %s under mocks', (environment)
   it('exports the public URLs and namespaces', async () => {
     const urls = await valueOf(run.outputs.urls);
     const domain = (ENVIRONMENT_OVERRIDES[environment].domain as string | undefined) ?? 'platform.localhost';
-    for (const url of Object.values(urls as Record<string, string>)) expect(url).toMatch(new RegExp(`^https://[a-z-]+\\.${domain.replace(/\./g, '\\.')}$`));
+    for (const url of Object.values(urls as Record<string, string>))
+      expect(url).toMatch(new RegExp(`^https://[a-z-]+\\.${domain.replace(/\./g, '\\.')}$`));
     expect(run.outputs.namespaces).toContain('platform-storage');
   });
 });
@@ -104,7 +118,9 @@ describe('self-signed TLS on the Pulumi path', () => {
   it('creates the CA and wildcard certificate with the tls provider and exports the CA', async () => {
     const run = await runStack('k3d');
     const types = run.registrations.map((r) => r.type);
-    expect(types).toEqual(expect.arrayContaining(['tls:index/selfSignedCert:SelfSignedCert', 'tls:index/locallySignedCert:LocallySignedCert']));
+    expect(types).toEqual(
+      expect.arrayContaining(['tls:index/selfSignedCert:SelfSignedCert', 'tls:index/locallySignedCert:LocallySignedCert']),
+    );
     const request = run.registrations.find((r) => r.type === 'tls:index/certRequest:CertRequest')!;
     expect(request.inputs.dnsNames).toEqual(['platform.localhost', '*.platform.localhost']);
     expect(await valueOf(run.outputs.caCertificate)).toMatch(/BEGIN CERTIFICATE/);

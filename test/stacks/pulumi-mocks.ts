@@ -16,7 +16,9 @@ export interface Registration {
 export const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 
 export function isSecretValue(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270';
+  return (
+    typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === '1b47061264138c4ac30d75fd1eb44270'
+  );
 }
 
 /** Installs mocks and a stack transform; returns the list registrations are appended to. */
@@ -31,7 +33,8 @@ export async function installMocks(stack: string, config: Record<string, string>
           state.metadata = { ...args.inputs.metadata, name: args.inputs.metadata.name ?? args.name };
         if (args.type === 'random:index/randomPassword:RandomPassword') state.result = `mock-${args.name}`;
         if (args.type === 'tls:index/privateKey:PrivateKey') state.privateKeyPem = `-----BEGIN PRIVATE KEY----- mock ${args.name}`;
-        if (args.type.startsWith('tls:index/') && args.type.endsWith('Cert')) state.certPem = `-----BEGIN CERTIFICATE----- mock ${args.name}`;
+        if (args.type.startsWith('tls:index/') && args.type.endsWith('Cert'))
+          state.certPem = `-----BEGIN CERTIFICATE----- mock ${args.name}`;
         if (args.type === 'tls:index/certRequest:CertRequest') state.certRequestPem = 'mock csr';
         return { id: `${args.name}-id`, state };
       },

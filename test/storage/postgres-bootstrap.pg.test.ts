@@ -34,7 +34,10 @@ describeWithPostgres(
     });
 
     it('runs cleanly the second time, changing nothing that exists', () => {
-      superuser('warehouse', 'SET ROLE warehouse_owner; CREATE TABLE IF NOT EXISTS sales (id int, region text); INSERT INTO sales VALUES (1, $$EU$$);');
+      superuser(
+        'warehouse',
+        'SET ROLE warehouse_owner; CREATE TABLE IF NOT EXISTS sales (id int, region text); INSERT INTO sales VALUES (1, $$EU$$);',
+      );
       const result = run(passwords);
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
@@ -42,15 +45,24 @@ describeWithPostgres(
     });
 
     it('creates the instance database with PostGIS and pgvector', () => {
-      expect(superuser('warehouse', "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname IN ('postgis','vector')").stdout.trim()).toBe(
-        'postgis,vector',
+      expect(
+        superuser(
+          'warehouse',
+          "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname IN ('postgis','vector')",
+        ).stdout.trim(),
+      ).toBe('postgis,vector');
+      expect(superuser('warehouse', "SELECT ST_AsText(ST_Point(1, 2)), '[1,2]'::vector <-> '[1,3]'::vector").stdout.trim()).toBe(
+        'POINT(1 2)|1',
       );
-      expect(superuser('warehouse', "SELECT ST_AsText(ST_Point(1, 2)), '[1,2]'::vector <-> '[1,3]'::vector").stdout.trim()).toBe('POINT(1 2)|1');
     });
 
     it('lets an owner service create objects in its own database only', () => {
-      expect(as('catalog_svc', passwords.PASSWORD_CATALOG_SVC, 'catalog', 'CREATE TABLE t (v vector(3)); SELECT 1').stdout.trim()).toBe('1');
-      expect(as('catalog_svc', passwords.PASSWORD_CATALOG_SVC, 'warehouse', 'SELECT 1').stderr).toMatch(/permission denied for database "warehouse"/);
+      expect(as('catalog_svc', passwords.PASSWORD_CATALOG_SVC, 'catalog', 'CREATE TABLE t (v vector(3)); SELECT 1').stdout.trim()).toBe(
+        '1',
+      );
+      expect(as('catalog_svc', passwords.PASSWORD_CATALOG_SVC, 'warehouse', 'SELECT 1').stderr).toMatch(
+        /permission denied for database "warehouse"/,
+      );
     });
 
     it('gives a reader SELECT on the owner tables, including tables created after the bootstrap, and nothing else', () => {
@@ -63,8 +75,12 @@ describeWithPostgres(
     });
 
     it('gives roles no cluster privileges', () => {
-      expect(as('query_engine', passwords.PASSWORD_QUERY_ENGINE, 'warehouse', 'CREATE DATABASE nope').stderr).toMatch(/permission denied to create database/);
-      expect(superuser('postgres', "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'query_engine'").stdout.trim()).toBe('f|f|f');
+      expect(as('query_engine', passwords.PASSWORD_QUERY_ENGINE, 'warehouse', 'CREATE DATABASE nope').stderr).toMatch(
+        /permission denied to create database/,
+      );
+      expect(
+        superuser('postgres', "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = 'query_engine'").stdout.trim(),
+      ).toBe('f|f|f');
       expect(superuser('postgres', "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'warehouse_owner'").stdout.trim()).toBe('f');
     });
 

@@ -22,9 +22,7 @@ describeWithPostgres(
     const query = (sql: string, db = 'postgres', env?: Record<string, string>): string => {
       const result = server().psql(['-At', '-d', db, '-c', sql], { env });
       if (result.status !== 0) {
-        throw new Error(
-          `psql failed (${String(result.status)}): ${result.stderr}\n${server().log()}`,
-        );
+        throw new Error(`psql failed (${String(result.status)}): ${result.stderr}\n${server().log()}`);
       }
       return result.stdout.trim();
     };
@@ -34,9 +32,7 @@ describeWithPostgres(
       expect(server().port).toBeGreaterThan(0);
       expect(query('SHOW server_version_num')).toMatch(/^15\d{4}$/);
       expect(query('SELECT current_user')).toBe(server().superuser);
-      expect(query("SELECT inet_server_addr()::text || ' ' || inet_server_port()")).toBe(
-        `127.0.0.1/32 ${String(server().port)}`,
-      );
+      expect(query("SELECT inet_server_addr()::text || ' ' || inet_server_port()")).toBe(`127.0.0.1/32 ${String(server().port)}`);
     });
 
     test('creates postgis and vector in a fresh database', () => {
@@ -45,18 +41,12 @@ describeWithPostgres(
       query('CREATE EXTENSION vector', 'exttest');
       expect(query('SELECT postgis_version()', 'exttest')).toMatch(/^3\.3 /);
       expect(Number(query("SELECT '[1,2,3]'::vector <-> '[1,2,4]'::vector", 'exttest'))).toBe(1);
-      expect(
-        query("SELECT ST_Distance('POINT(0 0)'::geometry, 'POINT(3 4)'::geometry)", 'exttest'),
-      ).toBe('5');
+      expect(query("SELECT ST_Distance('POINT(0 0)'::geometry, 'POINT(3 4)'::geometry)", 'exttest')).toBe('5');
     });
 
     test('authenticates a LOGIN role by password and rejects a wrong one', () => {
       query("CREATE ROLE app_user LOGIN PASSWORD 'correct-horse'");
-      expect(
-        query(
-          "SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'app_user'",
-        ),
-      ).toBe('t');
+      expect(query("SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'app_user'")).toBe('t');
 
       const ok = { PGUSER: 'app_user', PGPASSWORD: 'correct-horse' };
       expect(query('SELECT current_user', 'postgres', ok)).toBe('app_user');

@@ -93,9 +93,7 @@ function osUserIds(user: string): { uid: number; gid: number } | undefined {
  * those extensions' control files (e.g. `['postgis', 'vector']`).
  */
 export function postgresMissingReason(opts: { extensions?: string[] } = {}): string | undefined {
-  const missing = ['initdb', 'pg_ctl', 'postgres']
-    .map((name) => path.join(PG_BIN_DIR, name))
-    .filter((file) => !isExecutable(file));
+  const missing = ['initdb', 'pg_ctl', 'postgres'].map((name) => path.join(PG_BIN_DIR, name)).filter((file) => !isExecutable(file));
   if (missing.length > 0) {
     return `PostgreSQL ${PG_MAJOR} binaries missing: ${missing.join(', ')} (run scripts/install-test-servers.sh)`;
   }
@@ -106,9 +104,7 @@ export function postgresMissingReason(opts: { extensions?: string[] } = {}): str
     if (!firstExecutable(RUNUSER_CANDIDATES)) return 'running as root but runuser is missing';
     if (!osUserIds(OS_USER)) return `running as root but there is no '${OS_USER}' OS user`;
   }
-  const absent = (opts.extensions ?? []).filter(
-    (ext) => !fs.existsSync(path.join(PG_EXTENSION_DIR, `${ext}.control`)),
-  );
+  const absent = (opts.extensions ?? []).filter((ext) => !fs.existsSync(path.join(PG_EXTENSION_DIR, `${ext}.control`)));
   if (absent.length > 0) {
     return `PostgreSQL extensions missing: ${absent.join(', ')} (run scripts/install-test-servers.sh)`;
   }
@@ -123,11 +119,7 @@ export function postgresAvailable(opts: { extensions?: string[] } = {}): boolean
  * `describe` for suites that need a real server. When it cannot start one: in CI (`CI` set)
  * the suite gets a failing test naming the reason; locally it is skipped with the reason printed.
  */
-export function describeWithPostgres(
-  name: string,
-  fn: () => void,
-  opts: { extensions?: string[] } = {},
-): void {
+export function describeWithPostgres(name: string, fn: () => void, opts: { extensions?: string[] } = {}): void {
   const reason = postgresMissingReason(opts);
   if (reason === undefined) {
     describe(name, fn);

@@ -253,7 +253,6 @@ function world(): KubeObject[] {
   ];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited freely
 type Editable = any;
 
 /** Runs checkReferences on the world after `change` edits the named object. */
@@ -272,8 +271,7 @@ const without = (kind: string, name: string) =>
 const paths = (problems: { path: string }[]) => problems.map((p) => p.path).sort();
 const pod = 'spec.template.spec';
 const c0 = `${pod}.containers[0]`;
-const deploy = (change: (spec: Editable) => void) =>
-  check('Deployment', 'polaris', (d) => change(d.spec.template.spec));
+const deploy = (change: (spec: Editable) => void) => check('Deployment', 'polaris', (d) => change(d.spec.template.spec));
 
 describe('checkReferences', () => {
   it('accepts a consistent set of objects', () => {
@@ -296,10 +294,7 @@ describe('checkReferences', () => {
         s.containers[0].env[0].valueFrom.secretKeyRef.key = 'passwd';
         s.containers[0].env[1].valueFrom.configMapKeyRef.key = 'level';
       });
-      expect(paths(problems)).toEqual([
-        `${c0}.env[0].valueFrom.secretKeyRef`,
-        `${c0}.env[1].valueFrom.configMapKeyRef`,
-      ]);
+      expect(paths(problems)).toEqual([`${c0}.env[0].valueFrom.secretKeyRef`, `${c0}.env[1].valueFrom.configMapKeyRef`]);
       expect(problems[0].message).toMatch(/no key "passwd"/);
     });
 
@@ -350,9 +345,7 @@ describe('checkReferences', () => {
       const drop = (o: KubeObject[]) => o.filter((x) => !(x.kind === 'Secret' && x.metadata.name === 'polaris-db'));
       expect(checkReferences(drop(world()), external())).toEqual([]);
       expect(checkReferences(drop(world()), external(['password']))).toEqual([]);
-      expect(paths(checkReferences(drop(world()), external(['user'])))).toEqual([
-        `${c0}.env[0].valueFrom.secretKeyRef`,
-      ]);
+      expect(paths(checkReferences(drop(world()), external(['user'])))).toEqual([`${c0}.env[0].valueFrom.secretKeyRef`]);
     });
 
     it('reports a missing ServiceAccount but not "default"', () => {
@@ -365,19 +358,15 @@ describe('checkReferences', () => {
     });
 
     it('reports a missing PVC but accepts one produced by a StatefulSet volumeClaimTemplate', () => {
-      expect(paths(without('PersistentVolumeClaim', 'polaris-data'))).toEqual([
-        `${pod}.volumes[2].persistentVolumeClaim.claimName`,
-      ]);
+      expect(paths(without('PersistentVolumeClaim', 'polaris-data'))).toEqual([`${pod}.volumes[2].persistentVolumeClaim.claimName`]);
       expect(deploy((s) => (s.volumes[2].persistentVolumeClaim.claimName = 'pgdata-postgres-0'))).toEqual([]);
     });
 
     it('reports a volumeMount naming no declared volume (claim templates count as volumes)', () => {
-      expect(paths(deploy((s) => (s.containers[0].volumeMounts[0].name = 'certs')))).toEqual([
+      expect(paths(deploy((s) => (s.containers[0].volumeMounts[0].name = 'certs')))).toEqual([`${c0}.volumeMounts[0].name`]);
+      expect(paths(check('StatefulSet', 'postgres', (s) => (s.spec.volumeClaimTemplates[0].metadata.name = 'data')))).toEqual([
         `${c0}.volumeMounts[0].name`,
       ]);
-      expect(
-        paths(check('StatefulSet', 'postgres', (s) => (s.spec.volumeClaimTemplates[0].metadata.name = 'data'))),
-      ).toEqual([`${c0}.volumeMounts[0].name`]);
     });
 
     it('finds references in CronJob and Pod templates too', () => {
@@ -415,32 +404,24 @@ describe('checkReferences', () => {
     expect(paths(check('PersistentVolumeClaim', 'polaris-data', (p) => (p.spec.storageClassName = 'gp2')))).toEqual([
       'spec.storageClassName',
     ]);
-    expect(
-      paths(check('StatefulSet', 'postgres', (s) => (s.spec.volumeClaimTemplates[0].spec.storageClassName = 'ssd'))),
-    ).toEqual(['spec.volumeClaimTemplates[0].spec.storageClassName']);
+    expect(paths(check('StatefulSet', 'postgres', (s) => (s.spec.volumeClaimTemplates[0].spec.storageClassName = 'ssd')))).toEqual([
+      'spec.volumeClaimTemplates[0].spec.storageClassName',
+    ]);
   });
 
   describe('Services', () => {
     it('reports a selector matching no pod template', () => {
-      expect(paths(check('Service', 'polaris', (s) => (s.spec.selector = { app: 'polaris-server' })))).toEqual([
-        'spec.selector',
-      ]);
+      expect(paths(check('Service', 'polaris', (s) => (s.spec.selector = { app: 'polaris-server' })))).toEqual(['spec.selector']);
     });
 
     it('reports a targetPort name or number that no container declares', () => {
-      expect(paths(check('Service', 'polaris', (s) => (s.spec.ports[0].targetPort = 'web')))).toEqual([
-        'spec.ports[0].targetPort',
-      ]);
-      expect(paths(check('Service', 'polaris', (s) => (s.spec.ports[0].targetPort = 8080)))).toEqual([
-        'spec.ports[0].targetPort',
-      ]);
+      expect(paths(check('Service', 'polaris', (s) => (s.spec.ports[0].targetPort = 'web')))).toEqual(['spec.ports[0].targetPort']);
+      expect(paths(check('Service', 'polaris', (s) => (s.spec.ports[0].targetPort = 8080)))).toEqual(['spec.ports[0].targetPort']);
       expect(check('Service', 'polaris', (s) => (s.spec.ports[0].targetPort = 8181))).toEqual([]);
     });
 
     it('defaults targetPort to port', () => {
-      expect(paths(check('Service', 'postgres', (s) => (s.spec.ports[0].port = 5433)))).toEqual([
-        'spec.ports[0].targetPort',
-      ]);
+      expect(paths(check('Service', 'postgres', (s) => (s.spec.ports[0].port = 5433)))).toEqual(['spec.ports[0].targetPort']);
     });
   });
 
@@ -461,24 +442,18 @@ describe('checkReferences', () => {
   });
 
   it('reports a NetworkPolicy podSelector that selects nothing (an empty one selects all)', () => {
-    const problems = check(
-      'NetworkPolicy',
-      'polaris-ingress',
-      (n) => (n.spec.podSelector.matchExpressions[0].values = ['ingest']),
-    );
+    const problems = check('NetworkPolicy', 'polaris-ingress', (n) => (n.spec.podSelector.matchExpressions[0].values = ['ingest']));
     expect(paths(problems)).toEqual(['spec.podSelector']);
   });
 
   it('reports a PodDisruptionBudget selector that selects nothing', () => {
-    expect(paths(check('PodDisruptionBudget', 'polaris', (p) => (p.spec.selector.matchLabels.app = 'x')))).toEqual([
-      'spec.selector',
-    ]);
+    expect(paths(check('PodDisruptionBudget', 'polaris', (p) => (p.spec.selector.matchLabels.app = 'x')))).toEqual(['spec.selector']);
   });
 
   it('reports an HPA scaleTargetRef that does not resolve', () => {
-    expect(
-      paths(check('HorizontalPodAutoscaler', 'polaris', (h) => (h.spec.scaleTargetRef.kind = 'StatefulSet'))),
-    ).toEqual(['spec.scaleTargetRef']);
+    expect(paths(check('HorizontalPodAutoscaler', 'polaris', (h) => (h.spec.scaleTargetRef.kind = 'StatefulSet')))).toEqual([
+      'spec.scaleTargetRef',
+    ]);
   });
 
   it('reports a StatefulSet serviceName with no Service', () => {
@@ -488,9 +463,7 @@ describe('checkReferences', () => {
   describe('RBAC bindings', () => {
     it('reports a roleRef to a missing Role or ClusterRole', () => {
       expect(paths(without('Role', 'polaris'))).toEqual(['roleRef']);
-      expect(paths(check('ClusterRoleBinding', 'polaris-view', (b) => (b.roleRef.name = 'viewer')))).toEqual([
-        'roleRef',
-      ]);
+      expect(paths(check('ClusterRoleBinding', 'polaris-view', (b) => (b.roleRef.name = 'viewer')))).toEqual(['roleRef']);
     });
 
     it('accepts built-in ClusterRoles and system: roles', () => {
@@ -512,9 +485,7 @@ describe('checkReferences', () => {
     });
 
     it('reports a ServiceAccount subject in another namespace that does not exist', () => {
-      expect(paths(check('ClusterRoleBinding', 'polaris-view', (b) => (b.subjects[0].namespace = 'other')))).toEqual([
-        'subjects[0]',
-      ]);
+      expect(paths(check('ClusterRoleBinding', 'polaris-view', (b) => (b.subjects[0].namespace = 'other')))).toEqual(['subjects[0]']);
     });
   });
 

@@ -31,7 +31,6 @@ const deployment = (): KubeObject => ({
   },
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited freely
 type Editable = any;
 
 /** Applies a mutation to a fresh valid Deployment. */
@@ -143,9 +142,7 @@ describe('validateSchema', () => {
   });
 
   it('names the object and the full path of a problem', () => {
-    const problems = validateSchema([
-      mutated((d) => (d.spec.template.spec.containers[0].ports[0].containerPort = '8181')),
-    ]);
+    const problems = validateSchema([mutated((d) => (d.spec.template.spec.containers[0].ports[0].containerPort = '8181'))]);
     expect(problems).toEqual([
       {
         object: 'apps/v1 Deployment platform-storage/polaris',
@@ -213,10 +210,7 @@ describe('validateSchema', () => {
         d.spec.template.spec.containers[0].resources.requests.cpu = false;
       }),
     ]);
-    expect(problems.map((p) => p.path).sort()).toEqual([
-      `${container}.resources.limits.memory`,
-      `${container}.resources.requests.cpu`,
-    ]);
+    expect(problems.map((p) => p.path).sort()).toEqual([`${container}.resources.limits.memory`, `${container}.resources.requests.cpu`]);
     expect(problems[0].message).toMatch(/quantity/);
   });
 
