@@ -1,33 +1,15 @@
 import { traefikDefinition, INGRESS_PROVIDER_RULES } from '../../components/edge/traefik';
-import { buildPlatform, PlatformBuild } from '../../components/platform/build';
+import type { PlatformBuild } from '../../components/platform/build';
 import type { KubeObject } from '../../components/platform/kube-object';
 import { postgresDefinition } from '../../components/storage/postgres';
-import { loadPlatformConfig } from '../../environments/load';
 import { parse } from 'yaml';
+import { buildFor, find } from '../helpers/build';
 
-const ENV = {
-  k3d: { environment: 'k3d' },
-  eks: { environment: 'eks', domain: 'data.example.com', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt' } },
-  airgapped: {
-    environment: 'airgapped',
-    domain: 'data.corp.internal',
-    tls: { mode: 'provided', secretName: 'wildcard-tls' },
-    images: { registryMirror: 'registry.corp.internal:5000', digestPinning: false, pullPolicy: 'IfNotPresent' },
-  },
-} as const;
-
-function build(env: keyof typeof ENV, extra: Record<string, unknown> = {}): PlatformBuild {
-  return buildPlatform(loadPlatformConfig({ ...ENV[env], ...extra }), {
-    definitions: [postgresDefinition('platform'), postgresDefinition('warehouse'), traefikDefinition],
-  });
+function build(env: string, extra: Record<string, unknown> = {}): PlatformBuild {
+  return buildFor(env, extra, [postgresDefinition('platform'), postgresDefinition('warehouse'), traefikDefinition]);
 }
 
 const objectsOf = (b: PlatformBuild): KubeObject[] => b.services.find((s) => s.declaration.name === 'traefik')!.objects;
-const find = (objects: KubeObject[], kind: string, name: string): any => {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-};
 const pod = (objects: KubeObject[]) => find(objects, 'Deployment', 'traefik').spec.template.spec;
 const args = (objects: KubeObject[]): string[] => pod(objects).containers[0].args;
 const projectedSources = (objects: KubeObject[]): any[] => pod(objects).volumes.find((v: any) => v.name === 'dynamic').projected.sources;
