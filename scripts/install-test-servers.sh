@@ -17,6 +17,9 @@ PACKAGES=(
   "postgresql-server-dev-${PG_MAJOR}"
   build-essential
   dpkg-dev
+  # The shells and client the generated bootstrap scripts run with in their images.
+  busybox-static
+  curl
 )
 TRIXIE_MIRROR="http://deb.debian.org/debian"
 TRIXIE_KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
@@ -29,8 +32,13 @@ is_installed() {
 
 postgis_installed() { is_installed "postgresql-${PG_MAJOR}-postgis-3"; }
 
-if [[ -f "${VECTOR_CONTROL}" ]] && postgis_installed; then
-  log "PostgreSQL ${PG_MAJOR}, PostGIS and pgvector already installed"
+all_installed() {
+  local pkg
+  for pkg in "${PACKAGES[@]}"; do is_installed "$pkg" || return 1; done
+}
+
+if [[ -f "${VECTOR_CONTROL}" ]] && postgis_installed && all_installed; then
+  log "PostgreSQL ${PG_MAJOR}, PostGIS, pgvector and the script tools already installed"
   exit 0
 fi
 

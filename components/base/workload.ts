@@ -45,6 +45,8 @@ export interface PodOptions {
   /** Upstream images run as a fixed non-root user; give it so volumes are writable (fsGroup). */
   user?: { uid: number; gid: number };
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** Pod annotations, such as a checksum of config the process reads only at start, so a change rolls the pods. */
+  annotations?: Record<string, string>;
   terminationGracePeriodSeconds?: number;
 }
 
@@ -113,7 +115,7 @@ export function podTemplate(ctx: BuildContext, decl: ServiceDeclaration, opts: P
   const writable = [...new Set(all.flatMap((c) => c.writablePaths ?? []))];
   const replicas = decl.resources[opts.component]?.[ctx.config.sizing]?.replicas ?? 1;
   return {
-    metadata: { labels: standardLabels(ctx, decl, opts.component, version) },
+    metadata: { labels: standardLabels(ctx, decl, opts.component, version), annotations: opts.annotations },
     spec: {
       serviceAccountName: decl.name,
       automountServiceAccountToken: opts.apiAccess ?? false,

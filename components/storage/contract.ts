@@ -7,6 +7,8 @@ export const POSTGRES_PORT = { name: 'postgres', port: 5432 } as const;
 
 export const S3_SERVICE = 'seaweedfs';
 export const S3_PORT = { name: 's3', port: 8333 } as const;
+/** SeaweedFS ignores the region, but SigV4 clients need one and must all agree. */
+export const S3_REGION = 'us-east-1';
 
 /** PostgreSQL role names follow service names, with "-" made "_". */
 export const roleName = (service: string): string => service.replace(/-/g, '_');

@@ -70,7 +70,10 @@ const sized = (small: ComponentSizing, medium: ComponentSizing, large: Component
   large,
 });
 
-/** One process for everything; small fits a laptop next to the rest of the platform. */
+/**
+ * One process for everything; small fits a laptop next to the rest of the platform. The filer's
+ * leveldb store alone may cache up to 8 x 48 MiB (block cache and write buffer per shard).
+ */
 const SERVER_SIZING = sized(
   { replicas: 1, cpu: '100m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' },
   { replicas: 1, cpu: '500m', memory: '1Gi', cpuLimit: '2', memoryLimit: '2Gi' },
@@ -182,8 +185,8 @@ const podHost = (ctx: BuildContext, headless: string, pod: string) => `${pod}.${
 /**
  * Volume growth per replication level. Each bucket is a collection that grows its own volumes, so
  * upstream's defaults (7 volumes per collection without replication) use up a small disk's slots
- * after a couple of buckets and later writes fail with "no free volumes". Below the capacity for
- * MIN_BUCKET_CAPACITY buckets, volumes grow one at a time (as upstream's `weed mini` does).
+ * after a couple of buckets and later writes fail with "no free volumes". Growth is lowered until
+ * MIN_BUCKET_CAPACITY buckets fit, down to one volume at a time (what upstream's `weed mini` does).
  */
 export function volumeGrowth(os: InternalStorage): Record<keyof typeof UPSTREAM_GROWTH, number> {
   // -max=0 sizes the slots from the free disk, less upstream's 1% minimum free space.
