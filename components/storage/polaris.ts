@@ -10,7 +10,7 @@ import { platformConfigMap, platformDeployment, platformJob, platformService, se
 import type { BuildContext } from '../platform/context';
 import { literal, randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
-import { bucketName, databaseSecretName, S3_PORT, S3_SERVICE, s3SecretName } from './contract';
+import { bucketName, databaseSecretName, S3_PORT, S3_REGION, S3_SERVICE, s3SecretName } from './contract';
 import {
   BOOTSTRAP_DIR,
   CATALOG_SCRIPT,
@@ -32,7 +32,6 @@ export const POLARIS_ROOT_SECRET_ID = 'polaris/root-client-secret';
 const TOKEN_KEY_SECRET = 'polaris-token-key';
 
 /** The region the internal S3 store answers to (SeaweedFS accepts any; clients need one). */
-const INTERNAL_S3_REGION = 'us-east-1';
 /** The image's user and group (runtime/server/src/main/docker/Dockerfile.jvm; same in the admin tool). */
 const POLARIS_USER = { uid: 10000, gid: 10001 };
 /** The application directory; Quarkus reads `config/application.properties` under the working directory, as the upstream chart mounts it. */
@@ -77,7 +76,7 @@ function declare(): ServiceDeclaration {
 function s3Target(ctx: BuildContext): S3Target {
   const store = ctx.config.objectStorage;
   if (store.mode === 'external') return { endpoint: store.endpoint, region: store.region, pathStyle: store.pathStyle };
-  return { endpoint: ctx.url(S3_SERVICE, S3_PORT.name), region: INTERNAL_S3_REGION, pathStyle: true };
+  return { endpoint: ctx.url(S3_SERVICE, S3_PORT.name), region: S3_REGION, pathStyle: true };
 }
 
 export function catalogPlan(ctx: BuildContext): CatalogPlan {

@@ -7,7 +7,6 @@
 // Every service that declares buckets gets an S3 identity limited to its own buckets and a Secret
 // with its keys in its own namespace; the bucket Job creates the buckets with an admin identity.
 import { Construct } from 'constructs';
-import { JsonPatch } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import type { ObjectStorageConfig } from '../../environments/schema';
 import { objectName } from '../base/labels';
@@ -24,7 +23,7 @@ import type { BuildContext } from '../platform/context';
 import { memoryToBytes } from '../platform/quantity';
 import { literal } from '../platform/secrets';
 import { ComponentSizing, PortDecl, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
-import { databaseSecretName, S3_PORT, S3_SERVICE, s3SecretName } from './contract';
+import { databaseSecretName, S3_PORT, S3_REGION, S3_SERVICE, s3SecretKeys, s3SecretName } from './contract';
 import { identitiesChecksum, identityValueIds, renderIdentitiesFile, s3IdentityPlan, S3IdentityPlan } from './s3-identities';
 
 type InternalStorage = Extract<ObjectStorageConfig, { mode: 'internal' }>;
@@ -35,8 +34,6 @@ const SEAWEED_USER = { uid: 1000, gid: 1000 };
 /** amazon/aws-cli runs as root by default; any uid works with HOME on a writable /tmp. */
 const AWS_CLI_USER = { uid: 1000, gid: 1000 };
 
-/** SeaweedFS answers any region; SDKs need one to sign with. */
-const INTERNAL_REGION = 'us-east-1';
 const DATA_PATH = '/data';
 const IDENTITIES_PATH = '/etc/seaweedfs-s3';
 const IDENTITIES_FILE = 's3.json';
@@ -208,12 +205,10 @@ const growthEnv = (os: InternalStorage): k8s.EnvVar[] =>
 const identitiesVolume: k8s.Volume = { name: 's3-identities', secret: { secretName: identitiesSecret, defaultMode: 0o440 } };
 const identitiesMount: k8s.VolumeMount = { name: 's3-identities', mountPath: IDENTITIES_PATH, readOnly: true };
 
-/** Rolls the pods that read the identities file when what it grants changes (it is read at startup). */
-function rollOnIdentityChange(workload: { addJsonPatch: (...ops: JsonPatch[]) => void }, plan: S3IdentityPlan): void {
-  workload.addJsonPatch(
-    JsonPatch.add('/spec/template/metadata/annotations', { [IDENTITIES_CHECKSUM_ANNOTATION]: identitiesChecksum(plan) }),
-  );
-}
+/** Rolls the pods that read the identities file when what it grants changes (it is read at startup only). */
+const identitiesAnnotation = (plan: S3IdentityPlan): Record<string, string> => ({
+  [IDENTITIES_CHECKSUM_ANNOTATION]: identitiesChecksum(plan),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Objects: single topology
@@ -229,8 +224,9 @@ function buildSingle(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
     ports: ['master', 'master-grpc', 'volume', 'volume-grpc', 'filer', 'filer-grpc', S3_PORT.name, 's3-grpc'],
   });
   const s3Status = { http: { path: '/status', port: S3_PORT.name } };
-  const statefulSet = platformStatefulSet(scope, ctx, self, {
+  platformStatefulSet(scope, ctx, self, {
     component: 'server',
+    annotations: identitiesAnnotation(plan),
     headlessService: headless,
     user: SEAWEED_USER,
     claims: [{ volume: 'data', mountPath: DATA_PATH }],
@@ -287,7 +283,6 @@ function buildSingle(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
     volumes: [identitiesVolume],
     terminationGracePeriodSeconds: 60,
   });
-  rollOnIdentityChange(statefulSet, plan);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,8 +420,9 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
   // S3 gateways: stateless, behind the Service named after the service.
   platformService(scope, ctx, self, { component: 's3', name: self.name, ports: [S3_PORT.name] });
   const s3Status = { http: { path: '/status', port: S3_PORT.name } };
-  const gateway = platformDeployment(scope, ctx, self, {
+  platformDeployment(scope, ctx, self, {
     component: 's3',
+    annotations: identitiesAnnotation(plan),
     user: SEAWEED_USER,
     containers: [
       {
@@ -455,7 +451,6 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
     ],
     volumes: [identitiesVolume],
   });
-  rollOnIdentityChange(gateway, plan);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +481,7 @@ function planCredentials(ctx: BuildContext, self: ServiceDeclaration, plan: S3Id
         'access-key': consumer.identity.accessKey,
         'secret-key': consumer.identity.secretKey,
         endpoint: literal(endpoint),
-        region: literal(INTERNAL_REGION),
+        region: literal(S3_REGION),
       },
     });
   }
@@ -508,7 +503,7 @@ export function operatorProvidedS3Secrets(
     ...plan.consumers.map((c) => ({
       namespace: ctx.namespaceOf(c.service),
       name: s3SecretName(c.service),
-      keys: ['access-key', 'secret-key', 'endpoint', 'region'],
+      keys: [...s3SecretKeys],
     })),
   ];
 }
@@ -541,7 +536,7 @@ function buildBuckets(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
   const external = os.mode === 'external' ? (os as ExternalStorage) : undefined;
   const endpoint = external ? external.endpoint.replace(/\/+$/, '') : ctx.url(self.name, S3_PORT.name);
   const url = new URL(endpoint);
-  const region = external ? external.region : INTERNAL_REGION;
+  const region = external ? external.region : S3_REGION;
   if (!REGION.test(region)) throw new Error(`objectStorage.region: "${region}" is not a region name such as "eu-central-1"`);
   const pathStyle = external ? external.pathStyle : true;
   // us-east-1 is the one region where S3 rejects an explicit location constraint.

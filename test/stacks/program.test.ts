@@ -87,7 +87,8 @@ describe.each(['k3d', 'eks', 'airgapped'])('stack %s under mocks', (environment)
     const passwords = run.registrations.filter((r) => r.type === 'random:index/randomPassword:RandomPassword');
     expect(passwords.map((p) => p.name)).toContain('postgres-platform/superuser');
     for (const p of passwords) expect(p.inputs).toMatchObject({ special: false });
-    expect(passwords.every((p) => p.inputs.length >= 24)).toBe(true);
+    // 20 is the length of an S3 access key id; every password is longer.
+    expect(passwords.every((p) => p.inputs.length >= 20)).toBe(true);
   });
 
   it('retains database StatefulSets on delete, and protects them where the stack asks', () => {
