@@ -85,7 +85,7 @@ export function humanSummary(summary: PlatformSummary, outDir: string): string {
   const hosts = summary.services.flatMap((s) => s.hosts);
   lines.push(
     `  requests:      ${(summary.totals.cpu / 1000).toFixed(2)} CPU, ${(summary.totals.memory / GiB).toFixed(2)} GiB memory`,
-    `  objects:       ${summary.totals.objects} in ${summary.services.length} service files; ${summary.images.length} images`,
+    `  objects:       ${summary.totals.objects} across ${summary.services.length} services; ${summary.images.length} images`,
     ...(hosts.length ? [`  public hosts:  ${hosts.join(', ')}`] : []),
     `  secrets:       ${outDir}/secrets/ (generated here, git-ignored: keep it private)`,
     `  apply with:    kubectl apply -k ${outDir}`,
