@@ -4,17 +4,16 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildPlatform, PlatformBuild } from '../../components/platform/build';
-import type { KubeObject } from '../../components/platform/kube-object';
+import type { PlatformBuild } from '../../components/platform/build';
 import { resolveSecretData, SecretPlan } from '../../components/platform/secrets';
 import { ServiceDefinition, withDefaults } from '../../components/platform/service';
 import { S3_PORT, S3_SERVICE } from '../../components/storage/contract';
 import { polarisDefinition } from '../../components/storage/polaris';
 import { CATALOG_SCRIPT, renderSchemaWaitScript } from '../../components/storage/polaris-bootstrap';
 import { postgresDefinition } from '../../components/storage/postgres';
-import { loadPlatformConfig } from '../../environments/load';
 import { podSecurityLevel } from '../../policies/pod-security';
 import { validateSchema } from '../../policies/validation/schema';
+import { buildFor, ENVIRONMENTS, find } from '../helpers/build';
 import { describeWithPostgres, PG_BIN_DIR, startPostgres, type PostgresServer } from '../support/postgres-server';
 
 /** Stands in for the S3 store (built elsewhere): Polaris' bucket use implies an edge to it. */
@@ -33,32 +32,17 @@ const s3Store: ServiceDefinition = {
   build: () => undefined,
 };
 
-const ENVIRONMENTS: Record<string, Record<string, unknown>> = {
-  k3d: { environment: 'k3d' },
-  eks: { environment: 'eks', domain: 'data.example.com', tls: { mode: 'cert-manager', clusterIssuer: 'letsencrypt' } },
-  airgapped: {
-    environment: 'airgapped',
-    domain: 'data.corp.internal',
-    tls: { mode: 'provided', secretName: 'wildcard-tls' },
-    images: { registryMirror: 'registry.corp.internal:5000', digestPinning: false, pullPolicy: 'IfNotPresent' },
-  },
-};
-
 function build(environment: string, extra: Record<string, unknown> = {}): PlatformBuild {
-  const config = loadPlatformConfig({ ...ENVIRONMENTS[environment], ...extra });
-  const store = config.objectStorage.mode === 'internal' ? [s3Store] : [];
-  return buildPlatform(config, {
-    definitions: [postgresDefinition('platform'), postgresDefinition('warehouse'), ...store, polarisDefinition],
-  });
+  const external = (extra.objectStorage as { mode?: string } | undefined)?.mode === 'external';
+  return buildFor(environment, extra, [
+    postgresDefinition('platform'),
+    postgresDefinition('warehouse'),
+    ...(external ? [] : [s3Store]),
+    polarisDefinition,
+  ]);
 }
 
 const polarisOf = (b: PlatformBuild) => b.services.find((s) => s.declaration.name === 'polaris')!;
-
-function find(objects: KubeObject[], kind: string, name: string): any {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-}
 
 function containerOf(workload: any, name: string): any {
   const pod = workload.spec.template.spec;
@@ -188,7 +172,7 @@ describe('Polaris server', () => {
 });
 
 describe('Polaris objects', () => {
-  it.each(Object.keys(ENVIRONMENTS))('are valid against the Kubernetes API schema on %s', (environment) => {
+  it.each(ENVIRONMENTS)('are valid against the Kubernetes API schema on %s', (environment) => {
     expect(validateSchema(polarisOf(build(environment)).objects)).toEqual([]);
   });
 });
