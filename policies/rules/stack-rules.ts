@@ -1,0 +1,3 @@
+import type { StackRule } from './types';
+
+export const stackRules: StackRule[] = [];

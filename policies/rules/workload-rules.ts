@@ -1,0 +1,3 @@
+import type { ObjectRule } from './types';
+
+export const workloadRules: ObjectRule[] = [];
