@@ -1,10 +1,17 @@
-// npm run docs: regenerates docs/configuration.md from the schema and profiles.
+// npm run docs: regenerates docs/configuration.md, docs/policies.md and policies/config/<env>.json
+// from the schema, the profiles, the committed stack files and the rule registry.
 import * as fs from 'node:fs';
 import { configurationReference } from '../environments/reference';
+import { ENVIRONMENTS } from '../environments/schema';
+import { packConfigText, policiesReference } from '../policies/reference';
+import { loadEnvironment } from '../render/render-environment';
 import { runCli } from './cli';
 
 runCli(() => {
   fs.mkdirSync('docs', { recursive: true });
   fs.writeFileSync('docs/configuration.md', configurationReference());
-  console.log('wrote docs/configuration.md');
+  fs.writeFileSync('docs/policies.md', policiesReference());
+  fs.mkdirSync('policies/config', { recursive: true });
+  for (const env of ENVIRONMENTS) fs.writeFileSync(`policies/config/${env}.json`, packConfigText(loadEnvironment(env)));
+  console.log('wrote docs/configuration.md, docs/policies.md and policies/config/<env>.json');
 });

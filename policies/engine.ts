@@ -57,7 +57,13 @@ export function evaluate(objects: KubeObject[], rules: Rule[], ctx: PolicyContex
   for (const object of objects)
     for (const [ruleId, reason] of exemptionsOf(object)) {
       if (!ruleIds.has(ruleId))
-        violations.push({ rule: EXEMPTION_RULE_ID, severity: 'medium', enforcement: 'mandatory', object: objectId(object), message: `exempts unknown rule "${ruleId}"` });
+        violations.push({
+          rule: EXEMPTION_RULE_ID,
+          severity: 'medium',
+          enforcement: 'mandatory',
+          object: objectId(object),
+          message: `exempts unknown rule "${ruleId}"`,
+        });
       else if (!reason)
         violations.push({
           rule: EXEMPTION_RULE_ID,

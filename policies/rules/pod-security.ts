@@ -7,7 +7,8 @@ const hostNamespaces: ObjectRule = {
   id: 'pss-host-namespaces',
   scope: 'object',
   title: 'Pods do not share the host network, PID or IPC namespace',
-  rationale: 'A pod in a host namespace sees and can reach every process or interface on the node, so one compromised pod compromises the node.',
+  rationale:
+    'A pod in a host namespace sees and can reach every process or interface on the node, so one compromised pod compromises the node.',
   severity: 'critical',
   category: 'pod-security',
   controls: {
@@ -42,7 +43,8 @@ const privileged: ObjectRule = {
     crosswalk: [1],
   },
   enforcement: mandatory,
-  check: (object) => perContainer(object, (c) => (c.securityContext?.privileged === true ? 'securityContext.privileged is true' : undefined)),
+  check: (object) =>
+    perContainer(object, (c) => (c.securityContext?.privileged === true ? 'securityContext.privileged is true' : undefined)),
 };
 
 export const podSecurityRules: ObjectRule[] = [hostNamespaces, privileged];

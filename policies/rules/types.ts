@@ -5,7 +5,8 @@ import type { KubeObject } from '../../components/platform/kube-object';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export type Enforcement = 'mandatory' | 'advisory' | 'disabled';
-export type Category = 'pod-security' | 'workload' | 'images' | 'resources' | 'reliability' | 'network' | 'rbac' | 'references' | 'secrets' | 'metadata';
+export type Category =
+  'pod-security' | 'workload' | 'images' | 'resources' | 'reliability' | 'network' | 'rbac' | 'references' | 'secrets' | 'metadata';
 
 /** The public controls a rule covers, by catalogue (ids as each catalogue spells them). */
 export interface Controls {

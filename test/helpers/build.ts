@@ -53,3 +53,39 @@ export function containerOf(workload: any, name: string): any {
 }
 
 export const envValue = (container: any, name: string) => container.env?.find((e: any) => e.name === name);
+
+/** Secrets as the delivery paths create them: names and keys, no values needed to check references. */
+export function plannedSecrets(build: PlatformBuild): KubeObject[] {
+  const secrets: KubeObject[] = build.services.flatMap((s) =>
+    s.secrets.map((plan) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: plan.name, namespace: plan.namespace },
+      data: Object.fromEntries(Object.keys(plan.data).map((k) => [k, ''])),
+    })),
+  );
+  if (build.tls?.mode === 'self-signed') {
+    secrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: build.tls.secretName, namespace: build.tls.namespace },
+      data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' },
+    });
+    if (build.tls.caSecretName)
+      secrets.push({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: build.tls.caSecretName, namespace: build.tls.namespace },
+        data: { 'ca.crt': '' },
+      });
+  }
+  return secrets;
+}
+
+/** Secrets the user brings, by config. */
+export function userSecrets(build: PlatformBuild) {
+  const out: { namespace: string; name: string; keys?: string[] }[] = [];
+  if (build.tls?.mode === 'provided')
+    out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
+  return out;
+}

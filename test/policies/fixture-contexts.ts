@@ -6,7 +6,13 @@ import type { PolicyContext, Rule } from '../../policies/rules/types';
 export const FIXTURE_CONTEXTS: Record<EnvironmentName, PolicyContext> = {
   k3d: { environment: 'k3d', allowedRegistries: [], digestPinning: false, pullPolicy: 'IfNotPresent', allowInternetEgress: true },
   eks: { environment: 'eks', allowedRegistries: [], digestPinning: false, pullPolicy: 'IfNotPresent', allowInternetEgress: true },
-  airgapped: { environment: 'airgapped', allowedRegistries: ['registry.corp.internal:5000'], digestPinning: true, pullPolicy: 'IfNotPresent', allowInternetEgress: false },
+  airgapped: {
+    environment: 'airgapped',
+    allowedRegistries: ['registry.corp.internal:5000'],
+    digestPinning: true,
+    pullPolicy: 'IfNotPresent',
+    allowInternetEgress: false,
+  },
 };
 
 export function contextForFixture(rule: Rule, file: string): PolicyContext {

@@ -9,7 +9,8 @@ import { RULES } from '../../policies/registry';
 import { contextForFixture } from './fixture-contexts';
 
 const ROOT = path.join(__dirname, '../fixtures/policies');
-const fixturesOf = (id: string) => (fs.existsSync(path.join(ROOT, id)) ? fs.readdirSync(path.join(ROOT, id)).filter((f) => f.endsWith('.yaml')) : []);
+const fixturesOf = (id: string) =>
+  fs.existsSync(path.join(ROOT, id)) ? fs.readdirSync(path.join(ROOT, id)).filter((f) => f.endsWith('.yaml')) : [];
 const load = (id: string, file: string): KubeObject[] =>
   parseAllDocuments(fs.readFileSync(path.join(ROOT, id, file), 'utf8'))
     .map((d) => d.toJSON())

@@ -1,48 +1,12 @@
 // For every environment, the whole platform: schema-valid against the Kubernetes OpenAPI models,
 // every reference resolves, namespaces are restricted, no secret value in any object, images pinned.
-import { allObjects, PlatformBuild } from '../../components/platform/build';
+import { allObjects } from '../../components/platform/build';
 import type { KubeObject } from '../../components/platform/kube-object';
 import { effectiveEdges } from '../../components/platform/graph';
 import { podSpecOf, restrictedViolations } from '../../policies/pod-security';
 import { checkReferences } from '../../policies/validation/references';
 import { validateSchema } from '../../policies/validation/schema';
-import { buildFor, ENVIRONMENTS } from '../helpers/build';
-
-/** Secrets as the delivery paths create them: names and keys, no values needed to check references. */
-function plannedSecrets(build: PlatformBuild): KubeObject[] {
-  const secrets: KubeObject[] = build.services.flatMap((s) =>
-    s.secrets.map((plan) => ({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: plan.name, namespace: plan.namespace },
-      data: Object.fromEntries(Object.keys(plan.data).map((k) => [k, ''])),
-    })),
-  );
-  if (build.tls?.mode === 'self-signed') {
-    secrets.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: build.tls.secretName, namespace: build.tls.namespace },
-      data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' },
-    });
-    if (build.tls.caSecretName)
-      secrets.push({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: build.tls.caSecretName, namespace: build.tls.namespace },
-        data: { 'ca.crt': '' },
-      });
-  }
-  return secrets;
-}
-
-/** Secrets the user brings, by config. */
-function userSecrets(build: PlatformBuild) {
-  const out: { namespace: string; name: string; keys?: string[] }[] = [];
-  if (build.tls?.mode === 'provided')
-    out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
-  return out;
-}
+import { buildFor, ENVIRONMENTS, plannedSecrets, userSecrets } from '../helpers/build';
 
 const containers = (o: KubeObject): any[] => {
   const pod = podSpecOf(o);
