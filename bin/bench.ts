@@ -1,12 +1,15 @@
 // npm run bench [-- --skip-tests] [--runs N]
 // Prints render wall time per environment, start-up included (a fresh `node` each run, as a user
-// runs it), and the wall time of `npm test`. Targets: render < 3 s per environment, tests < 3 min.
+// runs it), `check` over the k3d render after start-up, and the wall time of `npm test`.
+// Targets: render < 3 s per environment, check < 1 s, tests < 3 min.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ENVIRONMENTS } from '../environments/schema';
+import { checkObjects, loadObjects, yamlFiles } from '../policies/check';
+import { loadEnvironment } from '../render/render-environment';
 import { parseArgs, runCli } from './cli';
 
 const ROOT = path.join(__dirname, '..');
@@ -28,6 +31,22 @@ function stackFileFor(environment: string, dir: string): string {
   const file = path.join(dir, `Pulumi.${environment}.yaml`);
   fs.writeFileSync(file, stringify(stack));
   return file;
+}
+
+/** `check` over the k3d render, in process (after start-up): objects per second. Target < 1 s. */
+function benchCheck(dir: string): void {
+  const out = path.join(dir, 'k3d-check');
+  timed(process.execPath, ['--require', '@swc-node/register', 'bin/render.ts', '--env', 'k3d', '--out', out]);
+  const objects = loadObjects(yamlFiles([out]));
+  const config = loadEnvironment('k3d');
+  checkObjects(objects, config); // warm-up: module loading and the schema models
+  const runs = 5;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) checkObjects(objects, config);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9 / runs;
+  console.log(
+    `check over the k3d render: ${objects.length} objects in ${(seconds * 1000).toFixed(0)} ms, ${Math.round(objects.length / seconds)} objects/s (target < 1 s)  ${seconds < 1 ? 'ok' : 'OVER TARGET'}`,
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -62,6 +81,7 @@ runCli(() => {
       `  ${environment.padEnd(10)} ${m.toFixed(2)} s  (min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)})  ${m < 3 ? 'ok' : 'OVER TARGET'}`,
     );
   }
+  benchCheck(dir);
   if (!skipTests) {
     const seconds = timed('npm', ['test', '--silent']);
     console.log(`npm test: ${seconds.toFixed(1)} s on ${os.cpus().length} cores (target < 180 s)  ${seconds < 180 ? 'ok' : 'OVER TARGET'}`);
