@@ -16,8 +16,21 @@ runCli(() => {
   const format = args.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new Error(`--format: received "${format}"; expected "table" or "json"`);
   if (listRules) {
-    const rules = RULES.map(({ id, title, rationale, severity, category, controls, enforcement, scope }) => ({ id, title, rationale, severity, category, scope, controls, enforcement }));
-    console.log(format === 'json' ? JSON.stringify({ rules }, null, 2) : rules.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.title}`).join('\n'));
+    const rules = RULES.map(({ id, title, rationale, severity, category, controls, enforcement, scope }) => ({
+      id,
+      title,
+      rationale,
+      severity,
+      category,
+      scope,
+      controls,
+      enforcement,
+    }));
+    console.log(
+      format === 'json'
+        ? JSON.stringify({ rules }, null, 2)
+        : rules.map((r) => `${r.id.padEnd(40)} ${r.severity.padEnd(8)} ${r.title}`).join('\n'),
+    );
     return;
   }
   if (!args._.length) throw new Error('give the YAML files or directories to check, e.g. `npm run check -- dist/k3d --env k3d`');

@@ -46,13 +46,13 @@ export function checkObjects(objects: KubeObject[], config: PlatformConfig): Pol
     object,
     message,
   });
-  const userSecrets =
-    config.tls.mode === 'provided' && config.tls.secretName ? [{ namespace: `${config.prefix}-edge`, name: config.tls.secretName }] : [];
-  const report = evaluate(objects, RULES, policyContextFor(config));
+  const ctx = policyContextFor(config);
+  const report = evaluate(objects, RULES, ctx);
   const schema = validateSchema(objects).map((p) => problem('schema', p.object, `${p.path}: ${p.message}`));
-  const references = checkReferences(objects, { storageClasses: Object.values(config.storageClasses), externalSecrets: userSecrets }).map(
-    (p) => problem('references', p.object, `${p.path ? `${p.path}: ` : ''}${p.message}`),
-  );
+  const references = checkReferences(objects, {
+    storageClasses: Object.values(config.storageClasses),
+    externalSecrets: ctx.externalSecrets,
+  }).map((p) => problem('references', p.object, `${p.path ? `${p.path}: ` : ''}${p.message}`));
   return { rules: report.rules + 2, violations: [...schema, ...references, ...report.violations] };
 }
 

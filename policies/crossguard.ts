@@ -28,6 +28,7 @@ export interface PackConfig {
   digestPinning?: boolean;
   pullPolicy?: PolicyContext['pullPolicy'];
   allowInternetEgress?: boolean;
+  externalSecrets?: PolicyContext['externalSecrets'];
 }
 
 const configSchema: PolicyConfigSchema = {
@@ -37,6 +38,14 @@ const configSchema: PolicyConfigSchema = {
     digestPinning: { type: 'boolean' },
     pullPolicy: { type: 'string', enum: ['IfNotPresent', 'Always', 'Never'] },
     allowInternetEgress: { type: 'boolean' },
+    externalSecrets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { namespace: { type: 'string' }, name: { type: 'string' }, keys: { type: 'array', items: { type: 'string' } } },
+        required: ['namespace', 'name'],
+      },
+    },
   },
   required: ['environment'],
 };
@@ -48,6 +57,7 @@ export function contextFromConfig(config: PackConfig): PolicyContext {
     digestPinning: config.digestPinning ?? false,
     pullPolicy: config.pullPolicy ?? 'IfNotPresent',
     allowInternetEgress: config.allowInternetEgress ?? true,
+    externalSecrets: config.externalSecrets ?? [],
   };
 }
 

@@ -8,6 +8,9 @@ import type { Enforcement, PolicyContext, Rule, Severity } from './rules/types';
 
 export const EXEMPTION_PREFIX = 'policy.analytics-platform.io/exempt-';
 
+/** The annotation that exempts an object from one rule, with the reason. */
+export const exemption = (rule: string, reason: string): Record<string, string> => ({ [`${EXEMPTION_PREFIX}${rule}`]: reason });
+
 export interface Violation {
   rule: string;
   severity: Severity;

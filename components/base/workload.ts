@@ -158,7 +158,12 @@ function disruptionBudget(scope: Construct, ctx: BuildContext, decl: ServiceDecl
   if (ctx.sizing(decl.name, component).replicas < 2) return;
   new k8s.KubePodDisruptionBudget(scope, `${component}-pdb`, {
     metadata: { name: objectName(decl.name, component), labels: standardLabels(ctx, decl, component) },
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(decl, component) } },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: selectorLabels(decl, component) },
+      // A pod that never became ready must not block a node drain.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
   });
 }
 
@@ -187,11 +192,21 @@ export function platformStatefulSet(
   scope: Construct,
   ctx: BuildContext,
   decl: ServiceDeclaration,
-  opts: PodOptions & { claims: ClaimSpec[]; headlessService: string; podManagementPolicy?: 'OrderedReady' | 'Parallel' },
+  opts: PodOptions & {
+    claims: ClaimSpec[];
+    headlessService: string;
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    /** On the StatefulSet itself, such as a policy exemption with its reason. */
+    objectAnnotations?: Record<string, string>;
+  },
 ): k8s.KubeStatefulSet {
   const version = tagOf(ctx, opts.containers[0].image);
   const statefulSet = new k8s.KubeStatefulSet(scope, `${opts.component}-statefulset`, {
-    metadata: { name: objectName(decl.name, opts.component), labels: standardLabels(ctx, decl, opts.component, version) },
+    metadata: {
+      name: objectName(decl.name, opts.component),
+      labels: standardLabels(ctx, decl, opts.component, version),
+      annotations: opts.objectAnnotations,
+    },
     spec: {
       replicas: ctx.sizing(decl.name, opts.component).replicas,
       serviceName: opts.headlessService,

@@ -9,6 +9,7 @@ import { platformConfigMap, platformDeployment } from '../base/workload';
 import type { BuildContext } from '../platform/context';
 import { ingressClassName } from '../platform/routes';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
+import { exemption } from '../../policies/engine';
 import { certificateObjects, certificateProjection, dynamicTlsConfig, tlsPlanFor } from './tls';
 
 /** The image's user in the upstream chart (values.yaml podSecurityContext); the image sets none. */
@@ -102,9 +103,13 @@ function buildAccess(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
   // Cluster-scoped names carry the prefix: two platforms may share a cluster.
   const name = `${ctx.config.prefix}-${self.name}`;
   const labels = standardLabels(ctx, self, 'rbac');
-  new k8s.KubeClusterRole(scope, 'cluster-role', { metadata: { name, labels }, rules: INGRESS_PROVIDER_RULES });
+  const annotations = exemption(
+    'rbac-secrets-access',
+    'the kubernetesingress provider lists and watches Secrets to load the TLS certificates that Ingresses name',
+  );
+  new k8s.KubeClusterRole(scope, 'cluster-role', { metadata: { name, labels, annotations }, rules: INGRESS_PROVIDER_RULES });
   new k8s.KubeClusterRoleBinding(scope, 'cluster-role-binding', {
-    metadata: { name, labels },
+    metadata: { name, labels, annotations },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
     subjects: [{ kind: 'ServiceAccount', name: self.name, namespace: ctx.namespaceOf(self.name) }],
   });

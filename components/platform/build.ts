@@ -3,7 +3,7 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { PlatformConfig } from '../../environments/schema';
-import { podSecurityLevel, podSpecOf, PodSecurityLevel } from '../../policies/pod-security';
+import { podMetadataOf, podSecurityLevel, podSpecOf, PodSecurityLevel, PSS_VERSION } from '../../policies/pod-security';
 import { PART_OF, standardLabels } from '../base/labels';
 import { ImageLock, ImageResolver } from '../images';
 import { SERVICE_DEFINITIONS } from '../registry';
@@ -103,7 +103,7 @@ export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}
           'app.kubernetes.io/part-of': PART_OF,
           'app.kubernetes.io/managed-by': PART_OF,
           'pod-security.kubernetes.io/enforce': podSecurity,
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/enforce-version': PSS_VERSION,
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/audit': 'restricted',
         },
@@ -120,7 +120,7 @@ function strictestLevel(objects: KubeObject[]): PodSecurityLevel {
   let worst = 0;
   for (const object of objects) {
     const pod = podSpecOf(object);
-    if (pod) worst = Math.max(worst, order.indexOf(podSecurityLevel(pod)));
+    if (pod) worst = Math.max(worst, order.indexOf(podSecurityLevel(pod, podMetadataOf(object))));
   }
   return order[worst];
 }

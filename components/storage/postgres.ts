@@ -8,6 +8,7 @@ import type { BuildContext } from '../platform/context';
 import { memoryToBytes } from '../platform/quantity';
 import { literal, randomValue } from '../platform/secrets';
 import { PostgresInstanceName, ServiceDeclaration, ServiceDefinition, Sized, ComponentSizing, withDefaults } from '../platform/service';
+import { exemption } from '../../policies/engine';
 import { bootstrapPlan, renderBootstrapSql } from './postgres-bootstrap';
 import { databaseSecretName, POSTGRES_PORT, postgresServiceName } from './contract';
 
@@ -86,6 +87,10 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
   platformStatefulSet(scope, ctx, self, {
     component: 'server',
     headlessService: `${self.name}-headless`,
+    objectAnnotations: exemption(
+      'minimum-replicas',
+      'one primary: PostgreSQL replicas need streaming replication and failover, which a plain StatefulSet does not give; external mode brings an HA database',
+    ),
     user: POSTGRES_USER,
     claims: [{ volume: 'data', mountPath: DATA_PATH }],
     terminationGracePeriodSeconds: 60,

@@ -30,6 +30,8 @@ export interface PolicyContext {
   /** The pull policy images must use (pre-loaded images on k3d and airgapped). */
   pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
   allowInternetEgress: boolean;
+  /** Secrets the operator provides outside the objects judged (a provided TLS certificate). */
+  externalSecrets: { namespace: string; name: string; keys?: string[] }[];
 }
 
 export interface RuleMetadata {

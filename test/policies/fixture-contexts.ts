@@ -4,14 +4,29 @@ import type { EnvironmentName } from '../../environments/schema';
 import type { PolicyContext, Rule } from '../../policies/rules/types';
 
 export const FIXTURE_CONTEXTS: Record<EnvironmentName, PolicyContext> = {
-  k3d: { environment: 'k3d', allowedRegistries: [], digestPinning: false, pullPolicy: 'IfNotPresent', allowInternetEgress: true },
-  eks: { environment: 'eks', allowedRegistries: [], digestPinning: false, pullPolicy: 'IfNotPresent', allowInternetEgress: true },
+  k3d: {
+    environment: 'k3d',
+    allowedRegistries: [],
+    digestPinning: false,
+    pullPolicy: 'IfNotPresent',
+    allowInternetEgress: true,
+    externalSecrets: [],
+  },
+  eks: {
+    environment: 'eks',
+    allowedRegistries: [],
+    digestPinning: false,
+    pullPolicy: 'IfNotPresent',
+    allowInternetEgress: true,
+    externalSecrets: [],
+  },
   airgapped: {
     environment: 'airgapped',
     allowedRegistries: ['registry.corp.internal:5000'],
     digestPinning: true,
     pullPolicy: 'IfNotPresent',
     allowInternetEgress: false,
+    externalSecrets: [],
   },
 };
 
