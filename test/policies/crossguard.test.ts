@@ -5,13 +5,13 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/po
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXEMPTED_FINDINGS_POLICY, kubeObjectOf, packPolicies, unwrapSecrets } from '../../policies/crossguard';
+import { validateResource, validateStack } from './crossguard-harness';
 import { EXEMPTION_PREFIX, EXEMPTION_RULE_ID } from '../../policies/engine';
 import { RULES } from '../../policies/registry';
 
 const policies = packPolicies();
 const resourcePolicy = (name: string) => policies.find((p) => p.name === name) as ResourceValidationPolicy;
 const stackPolicy = (name: string) => policies.find((p) => p.name === name) as StackValidationPolicy;
-const config = { environment: 'eks' as const };
 
 const hostNetworkPod = (annotations: Record<string, string> = {}) => ({
   apiVersion: 'v1',
@@ -19,52 +19,6 @@ const hostNetworkPod = (annotations: Record<string, string> = {}) => ({
   metadata: { name: 'web', namespace: 'apps', annotations },
   spec: { hostNetwork: true, containers: [{ name: 'web', image: 'docker.io/library/nginx:1.27' }] },
 });
-
-function validateResource(policy: ResourceValidationPolicy, type: string, props: Record<string, any>): string[] {
-  const found: string[] = [];
-  const args = {
-    type,
-    props,
-    urn: `urn:pulumi:eks::analytics-platform::${type}::x`,
-    name: 'x',
-    opts: {},
-    stackTags: new Map(),
-    getConfig: () => config,
-    isType: () => false,
-    asType: () => undefined,
-    notApplicable: () => {
-      throw new Error('n/a');
-    },
-  };
-  (policy.validateResource as any)(args, (message: string) => found.push(message));
-  return found;
-}
-
-function validateStack(
-  policy: StackValidationPolicy,
-  resources: { type: string; props: Record<string, any> }[],
-): { message: string; urn?: string }[] {
-  const found: { message: string; urn?: string }[] = [];
-  const args = {
-    resources: resources.map((r, i) => ({
-      ...r,
-      urn: `urn:pulumi:eks::analytics-platform::${r.type}::r${i}`,
-      name: `r${i}`,
-      opts: {},
-      dependencies: [],
-      propertyDependencies: {},
-      isType: () => false,
-      asType: () => undefined,
-    })),
-    stackTags: new Map(),
-    getConfig: () => config,
-    notApplicable: () => {
-      throw new Error('n/a');
-    },
-  };
-  (policy.validateStack as any)(args, (message: string, urn?: string) => found.push({ message, urn }));
-  return found;
-}
 
 describe('the CrossGuard pack', () => {
   it('has one policy per rule, plus the exemption policies, with unique names', () => {

@@ -7,6 +7,42 @@ import type { KubeObject } from '../../components/platform/kube-object';
 import { evaluate } from '../../policies/engine';
 import { RULES } from '../../policies/registry';
 import { contextForFixture } from './fixture-contexts';
+import { packPolicies } from '../../policies/crossguard';
+import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import { validateResource, validateStack } from './crossguard-harness';
+
+const PACK = packPolicies();
+
+/** The type token the Kubernetes provider gives an object. */
+const typeToken = (o: KubeObject) => {
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['core', o.apiVersion];
+  return `kubernetes:${group}/${version}:${o.kind}`;
+};
+
+/** As the engine passes them: Secret values wrapped as secrets. */
+const asEngineProps = (o: KubeObject): Record<string, any> => {
+  if (o.kind !== 'Secret') return o;
+  const wrap = (data: Record<string, string> | undefined) =>
+    data &&
+    Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: v }]),
+    );
+  return { ...o, data: wrap(o.data as Record<string, string>), stringData: wrap(o.stringData as Record<string, string>) };
+};
+
+/** The findings the CrossGuard policy of a rule reports for a fixture. */
+function throughCrossGuard(id: string, objects: KubeObject[], file: string): string[] {
+  const rule = RULES.find((r) => r.id === id)!;
+  const policy = PACK.find((p) => p.name === id)!;
+  const config = contextForFixture(rule, file);
+  if (rule.scope === 'object')
+    return objects.flatMap((o) => validateResource(policy as ResourceValidationPolicy, typeToken(o), asEngineProps(o), config));
+  return validateStack(
+    policy as StackValidationPolicy,
+    objects.map((o) => ({ type: typeToken(o), props: asEngineProps(o) })),
+    config,
+  ).map((f) => f.message);
+}
 
 const ROOT = path.join(__dirname, '../fixtures/policies');
 const fixturesOf = (id: string) =>
@@ -41,6 +77,12 @@ describe('policy fixtures', () => {
     });
     it.each(files.filter((f) => f.startsWith('pass.')))('accepts %s', (file) => {
       expect(evaluate(load(id, file), [rule], contextForFixture(rule, file)).violations.filter((v) => v.rule === id)).toEqual([]);
+    });
+    it.each(files.filter((f) => f.startsWith('fail.')))('flags %s through the CrossGuard pack', (file) => {
+      expect(throughCrossGuard(id, load(id, file), file).length).toBeGreaterThan(0);
+    });
+    it.each(files.filter((f) => f.startsWith('pass.')))('accepts %s through the CrossGuard pack', (file) => {
+      expect(throughCrossGuard(id, load(id, file), file)).toEqual([]);
     });
   });
 });
