@@ -3,6 +3,7 @@
  * ServiceAccounts, PVCs, roles, namespaces...) must exist among the objects deployed together,
  * otherwise pods hang in ContainerCreating or traffic silently goes nowhere.
  */
+import { selects, type LabelSelector, type Labels } from '../rules/relations';
 import { isObj, joinPath, objectId, type KubeObject, type Problem } from './schema';
 
 export type ReferenceOptions = {
@@ -77,30 +78,6 @@ function podTemplate(o: KubeObject): PodTemplate | undefined {
     }
   }
   return undefined;
-}
-
-/** LabelSelector semantics: matchLabels and every matchExpression must hold. */
-function selects(selector: Obj, labels: Obj): boolean {
-  const matchLabels = Object.entries(obj(selector.matchLabels)).every(([k, v]) => labels[k] === v);
-  return (
-    matchLabels &&
-    list(selector.matchExpressions).every((raw) => {
-      const e = obj(raw);
-      const key = String(e.key);
-      const values = list(e.values);
-      switch (e.operator) {
-        case 'In':
-          return key in labels && values.includes(labels[key]);
-        case 'NotIn':
-          return !(key in labels) || !values.includes(labels[key]);
-        case 'Exists':
-          return key in labels;
-        case 'DoesNotExist':
-          return !(key in labels);
-      }
-      return false;
-    })
-  );
 }
 
 const isEmptySelector = (s: Obj) => Object.keys(obj(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
@@ -236,7 +213,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   /** Pod-selecting objects (NetworkPolicy, PDB) must select something. */
   function checkSelects(o: KubeObject, selector: unknown, at: string) {
     if (!isObj(selector)) return report(o, at, 'no selector: selects no pods');
-    if (!inNs(nsOf(o)).some((t) => selects(selector, t.labels))) {
+    if (!inNs(nsOf(o)).some((t) => selects(selector as LabelSelector, t.labels as Labels))) {
       report(o, at, `selects no pod template in namespace "${nsOf(o)}"`);
     }
   }
@@ -245,7 +222,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
     const spec = obj(o.spec);
     const selector = obj(spec.selector);
     if (Object.keys(selector).length === 0) return; // ExternalName or manually managed endpoints
-    const matching = inNs(ns).filter((t) => selects({ matchLabels: selector }, t.labels));
+    const matching = inNs(ns).filter((t) => selects({ matchLabels: selector as Labels }, t.labels as Labels));
     if (matching.length === 0) return report(o, 'spec.selector', `selects no pod template in namespace "${ns}"`);
     list(spec.ports).forEach((raw, i) => {
       const p = obj(raw);
