@@ -3,6 +3,7 @@
 import type { PlatformBuild } from '../components/platform/build';
 import type { KubeObject } from '../components/platform/kube-object';
 import { cpuToMillicores, memoryToBytes } from '../components/platform/quantity';
+import { publicHostName } from '../components/platform/routes';
 
 export interface ServiceSummary {
   name: string;
@@ -57,7 +58,7 @@ export function summarize(build: PlatformBuild, objectCount: number): PlatformSu
       layer: decl.layer,
       namespace: service.namespace,
       images: [...new Set([...service.objects.flatMap(imagesOf), ...decl.images.map((key) => build.images.ref(key))])].sort(),
-      hosts: decl.publicHost ? [`${decl.publicHost.name}.${build.config.domain}`] : [],
+      hosts: decl.publicHost ? [publicHostName(decl.publicHost, build.config.domain)] : [],
       requests: { cpu, memory },
     };
   });

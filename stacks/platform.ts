@@ -5,6 +5,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { buildPlatform, PlatformBuild } from '../components/platform/build';
 import { PLACEMENTS } from '../components/platform/layers';
+import { publicHostName } from '../components/platform/routes';
 import { readImageLock } from '../components/images';
 import { configEntriesToOverrides, loadPlatformConfig } from '../environments/load';
 import { PlatformLayer } from './layer';
@@ -76,7 +77,7 @@ export function deployPlatform(overrides = stackConfigOverrides()): PlatformOutp
 
   const urls: Record<string, string> = {};
   for (const s of build.services)
-    if (s.declaration.publicHost) urls[s.declaration.name] = `https://${s.declaration.publicHost.name}.${config.domain}`;
+    if (s.declaration.publicHost) urls[s.declaration.name] = `https://${publicHostName(s.declaration.publicHost, config.domain)}`;
   return {
     environment: config.environment,
     urls,

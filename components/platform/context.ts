@@ -27,10 +27,6 @@ export class BuildContext {
     return namespaceName(this.config.prefix, this.declaration(service).layer);
   }
 
-  isEnabled(service: string): boolean {
-    return this.services.some((s) => s.name === service);
-  }
-
   declaration(service: string): ServiceDeclaration {
     const decl = this.services.find((s) => s.name === service);
     if (!decl) throw new Error(`service "${service}" is not enabled in this environment`);
@@ -53,20 +49,10 @@ export class BuildContext {
     return `${scheme}://${host}:${port}`;
   }
 
-  publicUrl(service: string): string | undefined {
-    const host = this.declaration(service).publicHost;
-    return host && `https://${host.name}.${this.config.domain}`;
-  }
-
   sizing(service: string, component: string): ComponentSizing {
     const sized = this.declaration(service).resources[component];
     if (!sized) throw new Error(`service "${service}" declares no resources for component "${component}"`);
     return sized[this.config.sizing];
-  }
-
-  /** Declarations of every enabled service that uses the given database instance or bucket store. */
-  consumersOf(kind: 'databases' | 'buckets', filter: (d: ServiceDeclaration) => boolean = () => true): ServiceDeclaration[] {
-    return this.services.filter((s) => s[kind].length > 0 && filter(s));
   }
 
   addSecret(plan: SecretPlan): void {

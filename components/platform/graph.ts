@@ -3,6 +3,7 @@
 // from the edge proxy). Checked before anything is built.
 import type { PlatformConfig } from '../../environments/schema';
 import { postgresServiceName, POSTGRES_PORT, S3_PORT, S3_SERVICE } from '../storage/contract';
+import { publicHostName } from './routes';
 import type { EdgeDecl, ServiceDeclaration } from './service';
 
 /** The service that terminates TLS and routes public hosts. */
@@ -73,7 +74,7 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
     }
     if (!s.publicHost) continue;
     const other = hosts.get(s.publicHost.name);
-    if (other) problems.push(`public host "${s.publicHost.name}.${config.domain}" is claimed by both "${other}" and "${s.name}"`);
+    if (other) problems.push(`public host "${publicHostName(s.publicHost, config.domain)}" is claimed by both "${other}" and "${s.name}"`);
     hosts.set(s.publicHost.name, s.name);
     if (s.publicHost.signIn === 'forward-auth' && !services.some((p) => p.name === 'oauth2-proxy'))
       problems.push(`service "${s.name}": signs in with forward-auth, but no forward-auth provider (oauth2-proxy) is enabled`);

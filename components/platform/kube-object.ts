@@ -17,5 +17,6 @@ export const CLUSTER_SCOPED_KINDS = new Set([
   'CustomResourceDefinition',
 ]);
 
+/** "apps/v1 Deployment platform-storage/polaris"; tolerant of objects read from any YAML. */
 export const objectId = (o: KubeObject): string =>
-  `${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+  `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '<unnamed>'}`;

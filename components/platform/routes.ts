@@ -11,10 +11,13 @@ export const FORWARD_AUTH_MIDDLEWARE = 'forward-auth@file';
 
 export const ingressClassName = (ctx: BuildContext): string => ctx.config.prefix;
 
+/** The public host of a service: `<function>.<domain>`. */
+export const publicHostName = (host: { name: string }, domain: string): string => `${host.name}.${domain}`;
+
 export function publicRoute(scope: Construct, ctx: BuildContext, decl: ServiceDeclaration): void {
   const host = decl.publicHost;
   if (!host) return;
-  const fqdn = `${host.name}.${ctx.config.domain}`;
+  const fqdn = publicHostName(host, ctx.config.domain);
   new k8s.KubeIngress(scope, 'route', {
     metadata: {
       name: decl.name,

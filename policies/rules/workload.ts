@@ -1,6 +1,6 @@
 // Helpers for rules over workloads: the pod spec and containers inside any kind that runs pods.
 import type { KubeObject } from '../../components/platform/kube-object';
-import { podSpecOf } from '../pod-security';
+import { labelledContainers, podSpecOf } from '../pod-security';
 
 export type Pod = Record<string, any>;
 export type Container = Record<string, any>;
@@ -11,14 +11,8 @@ export function podOf(object: KubeObject): Pod | undefined {
   return podSpecOf(object as Record<string, any>);
 }
 
-/** Every container with where it sits, for messages ("container postgres", "init container wait"). */
-export function containersOf(pod: Pod): { container: Container; where: string }[] {
-  return [
-    ...(pod.initContainers ?? []).map((c: Container) => ({ container: c, where: `init container "${c.name}"` })),
-    ...(pod.containers ?? []).map((c: Container) => ({ container: c, where: `container "${c.name}"` })),
-    ...(pod.ephemeralContainers ?? []).map((c: Container) => ({ container: c, where: `ephemeral container "${c.name}"` })),
-  ];
-}
+/** Every container with where it sits, for messages (one definition, shared with the PSS checks). */
+export const containersOf: (pod: Pod) => { container: Container; where: string }[] = labelledContainers;
 
 /** The template labels of a workload, for selector checks. */
 export function templateLabels(object: KubeObject): Record<string, string> | undefined {

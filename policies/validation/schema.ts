@@ -8,6 +8,7 @@
  *   reject unknown fields at any depth. They carry no "required" information.
  * Names and labels are checked here because neither schema encodes those rules.
  */
+import { objectId } from '../../components/platform/kube-object';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -25,12 +26,7 @@ export type CustomValidator = (obj: KubeObject) => Issue[];
 type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** "apps/v1 Deployment platform-storage/polaris" (no namespace part for cluster-scoped objects). */
-export function objectId(obj: KubeObject): string {
-  const meta: Obj = isObj(obj.metadata) ? obj.metadata : {};
-  const name = String(meta.name ?? '<unnamed>');
-  return `${obj.apiVersion} ${obj.kind} ${meta.namespace ? `${String(meta.namespace)}/` : ''}${name}`;
-}
+export { objectId };
 
 /** Appends a key to a display path: `a.b`, or `a["tls.crt"]` when the key is not a plain word. */
 export function joinPath(at: string, key: string): string {
