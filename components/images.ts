@@ -34,6 +34,18 @@ export const IMAGE_CATALOGUE = {
     tag: 'v3.6.24',
     note: 'newest v3.6 patch tagged upstream (2026-07-24); v3.6 is still patched alongside v3.7',
   },
+  keycloak: { registry: 'quay.io', repository: 'keycloak/keycloak', tag: '26.4.2' },
+  keycloakConfigCli: {
+    registry: 'docker.io',
+    repository: 'adorsys/keycloak-config-cli',
+    tag: '6.4.0-26.1.0',
+    note: 'applies the realm file on every deploy (idempotent reconcile), built against the Keycloak 26 admin API',
+  },
+  opa: { registry: 'docker.io', repository: 'openpolicyagent/opa', tag: '1.10.0-static' },
+  oauth2Proxy: { registry: 'quay.io', repository: 'oauth2-proxy/oauth2-proxy', tag: 'v7.14.3' },
+  openmetadata: { registry: 'docker.io', repository: 'openmetadata/server', tag: '1.10.4' },
+  opensearch: { registry: 'docker.io', repository: 'opensearchproject/opensearch', tag: '2.19.3' },
+  lldap: { registry: 'docker.io', repository: 'lldap/lldap', tag: 'v0.6.2-alpine-rootless' },
   k3s: {
     registry: 'docker.io',
     repository: 'rancher/k3s',

@@ -1,6 +1,7 @@
 // The whole stack config as one strict zod schema. Unknown keys are errors; contradictions between
 // settings are reported with the key path they concern (see refineContradictions).
 import { z } from 'zod';
+import { governanceSchema, refineGovernance } from './governance-schema';
 
 export const ENVIRONMENTS = ['k3d', 'eks', 'airgapped'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -139,6 +140,9 @@ export const platformConfigSchema = z
       ),
     objectStorage: objectStorage.describe('The S3 store: SeaweedFS (`internal`) or an S3 endpoint you bring (`external`).'),
     polaris: polaris.describe('The Iceberg REST catalog: realm, catalog name and the namespaces created in it.'),
+    governance: governanceSchema.describe(
+      'Identity (Keycloak realm, roles, groups, sessions), directory, data catalog and the data access model.',
+    ),
     protect: z.boolean().describe('Protect stateful resources from `pulumi destroy` (Pulumi `protect`).'),
     k3d: k3d.optional().describe('k3d only: the cluster `k3d cluster create --config` makes (written by render as k3d-cluster.yaml).'),
   })
@@ -178,6 +182,8 @@ function refineContradictions(c: Record<string, any>, ctx: Ctx): void {
     );
   if (c.k3d && c.environment !== 'k3d') issue(['k3d'], c.k3d, `only allowed when environment is "k3d" (environment is "${c.environment}")`);
   if (c.environment === 'k3d' && !c.k3d) issue(['k3d'], undefined, 'required when environment is "k3d"');
+
+  refineGovernance(c.governance, (path, input, message) => issue(['governance', ...path], input, message));
 
   const os = c.objectStorage;
   if (os?.mode === 'internal') {

@@ -8,6 +8,12 @@ import type { EdgeDecl, ServiceDeclaration } from './service';
 
 /** The service that terminates TLS and routes public hosts. */
 export const EDGE_SERVICE = 'traefik';
+/** The identity provider `native-oidc` services talk to on its back channel. */
+export const IDENTITY_SERVICE = 'keycloak';
+export const IDENTITY_BACKCHANNEL_PORT = 'http';
+/** The forward-auth provider the edge asks before routing to a `forward-auth` service. */
+export const FORWARD_AUTH_SERVICE = 'oauth2-proxy';
+export const FORWARD_AUTH_PORT = 'http';
 
 export interface ExternalEndpoint {
   cidrs: string[];
@@ -20,6 +26,13 @@ export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, a
     if (config.postgres[db.instance].mode === 'internal') edges.push({ to: postgresServiceName(db.instance), port: POSTGRES_PORT.name });
   }
   if (decl.buckets.length && config.objectStorage.mode === 'internal') edges.push({ to: S3_SERVICE, port: S3_PORT.name });
+  // Token exchange and key fetches go to the identity provider in-cluster, not through the edge.
+  // Missing providers are reported once, as the signing-in service's problem (graphProblems).
+  const enabled = (name: string) => all.some((s) => s.name === name);
+  if (decl.publicHost?.signIn === 'native-oidc' && decl.name !== IDENTITY_SERVICE && enabled(IDENTITY_SERVICE))
+    edges.push({ to: IDENTITY_SERVICE, port: IDENTITY_BACKCHANNEL_PORT });
+  if (decl.name === EDGE_SERVICE && enabled(FORWARD_AUTH_SERVICE) && all.some((s) => s.publicHost?.signIn === 'forward-auth'))
+    edges.push({ to: FORWARD_AUTH_SERVICE, port: FORWARD_AUTH_PORT });
   if (decl.name === EDGE_SERVICE)
     for (const target of all) {
       const host = target.publicHost;
@@ -76,8 +89,14 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
     const other = hosts.get(s.publicHost.name);
     if (other) problems.push(`public host "${publicHostName(s.publicHost, config.domain)}" is claimed by both "${other}" and "${s.name}"`);
     hosts.set(s.publicHost.name, s.name);
-    if (s.publicHost.signIn === 'forward-auth' && !services.some((p) => p.name === 'oauth2-proxy'))
-      problems.push(`service "${s.name}": signs in with forward-auth, but no forward-auth provider (oauth2-proxy) is enabled`);
+    if (s.publicHost.signIn === 'forward-auth' && !byName.has(FORWARD_AUTH_SERVICE))
+      problems.push(`service "${s.name}": signs in with forward-auth, but no forward-auth provider (${FORWARD_AUTH_SERVICE}) is enabled`);
+    if (s.publicHost.signIn === 'native-oidc' && !byName.has(IDENTITY_SERVICE))
+      problems.push(`service "${s.name}": signs in with native-oidc, but the identity provider (${IDENTITY_SERVICE}) is not enabled`);
+    if (s.publicHost.signIn === 'native-oidc' && !s.publicHost.redirectPaths?.length)
+      problems.push(`service "${s.name}": signs in with native-oidc but declares no redirectPaths for its OIDC client`);
+    if (s.publicHost.signIn === 'none' && (s.publicHost.redirectPaths || s.publicHost.allowedRoles))
+      problems.push(`service "${s.name}": declares redirectPaths or allowedRoles but its sign-in is "none"`);
   }
   if (services.some((s) => s.publicHost) && !byName.has(EDGE_SERVICE))
     problems.push(`public hosts are declared but the edge service "${EDGE_SERVICE}" is not enabled`);

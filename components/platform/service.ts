@@ -1,6 +1,7 @@
 // A service declared once, as typed data. Everything that connects services (network rules,
 // routes, credentials, buckets, databases, sizing) is derived from these declarations.
 import type { Construct } from 'constructs';
+import type { PlatformRole } from '../../environments/governance-schema';
 import type { SizingProfile } from '../../environments/schema';
 import type { ImageKey } from '../images';
 import type { Placement } from './layers';
@@ -27,6 +28,10 @@ export interface PublicHostDecl {
   name: string;
   port: string;
   signIn: SignIn;
+  /** Who may sign in (`native-oidc`, `forward-auth`); every role when absent. */
+  allowedRoles?: PlatformRole[];
+  /** `native-oidc`: the paths on the host the identity provider may redirect back to (the app's callback). */
+  redirectPaths?: string[];
 }
 
 export interface MetricsDecl {

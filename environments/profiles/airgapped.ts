@@ -1,3 +1,4 @@
+import { governanceDefaults } from './governance';
 import type { Profile } from './types';
 
 /**
@@ -18,5 +19,6 @@ export const airgappedProfile: Omit<Profile, 'domain' | 'tls'> & Partial<Pick<Pr
   },
   objectStorage: { mode: 'internal', topology: 'split', storageSize: '200Gi', volumeServers: 3, replication: '001' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
+  governance: governanceDefaults(false),
   protect: true,
 };

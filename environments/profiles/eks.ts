@@ -1,3 +1,4 @@
+import { governanceDefaults } from './governance';
 import type { Profile } from './types';
 
 /** AWS EKS: highly available, gp3 volumes, NLB in front, certificates from the user's cert-manager. */
@@ -21,5 +22,6 @@ export const eksProfile: Omit<Profile, 'domain' | 'tls'> & Partial<Pick<Profile,
   },
   objectStorage: { mode: 'internal', topology: 'split', storageSize: '500Gi', volumeServers: 3, replication: '001' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
+  governance: governanceDefaults(false),
   protect: true,
 };

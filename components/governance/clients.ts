@@ -1,0 +1,59 @@
+// The OIDC clients the realm holds, derived from the services' public hosts: one confidential
+// client per `native-oidc` service (its redirect paths on its own host), and one for oauth2-proxy,
+// through which every `forward-auth` service signs in (the callback on each protected host).
+// oauth2-proxy serves a single client, and one client gives one sign-in for all protected hosts.
+import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
+import type { PlatformConfig } from '../../environments/schema';
+import { publicHostName } from '../platform/routes';
+import type { ServiceDeclaration } from '../platform/service';
+import { OAUTH2_PROXY_SERVICE } from './contract';
+
+/** oauth2-proxy's callback path, on every host it protects. */
+export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
+
+export interface OidcClientPlan {
+  clientId: string;
+  /** The service that holds the client secret (its `<service>-oidc` Secret). */
+  service: string;
+  /** The services whose users sign in through this client. */
+  signsIn: string[];
+  redirectUris: string[];
+  webOrigins: string[];
+  postLogoutRedirectUris: string[];
+  /** Roles allowed to sign in, per service signing in through this client. */
+  allowedRoles: Record<string, PlatformRole[]>;
+}
+
+const origin = (host: string) => `https://${host}`;
+
+export function oidcClients(config: PlatformConfig, services: ServiceDeclaration[]): OidcClientPlan[] {
+  const clients: OidcClientPlan[] = [];
+  const forwardAuth = services.filter((s) => s.publicHost?.signIn === 'forward-auth');
+  for (const s of services) {
+    const host = s.publicHost;
+    if (host?.signIn !== 'native-oidc') continue;
+    const fqdn = publicHostName(host, config.domain);
+    clients.push({
+      clientId: s.name,
+      service: s.name,
+      signsIn: [s.name],
+      redirectUris: (host.redirectPaths ?? []).map((path) => `${origin(fqdn)}${path}`),
+      webOrigins: [origin(fqdn)],
+      postLogoutRedirectUris: [`${origin(fqdn)}/*`],
+      allowedRoles: { [s.name]: host.allowedRoles ?? [...PLATFORM_ROLES] },
+    });
+  }
+  if (forwardAuth.length) {
+    const hosts = forwardAuth.map((s) => publicHostName(s.publicHost!, config.domain));
+    clients.push({
+      clientId: OAUTH2_PROXY_SERVICE,
+      service: OAUTH2_PROXY_SERVICE,
+      signsIn: forwardAuth.map((s) => s.name),
+      redirectUris: hosts.map((h) => `${origin(h)}${OAUTH2_CALLBACK_PATH}`),
+      webOrigins: hosts.map(origin),
+      postLogoutRedirectUris: hosts.map((h) => `${origin(h)}/*`),
+      allowedRoles: Object.fromEntries(forwardAuth.map((s) => [s.name, s.publicHost!.allowedRoles ?? [...PLATFORM_ROLES]])),
+    });
+  }
+  return clients;
+}

@@ -1,0 +1,81 @@
+// How other services reach the governance layer: names, ports, the issuer and back channel, the
+// OIDC client Secrets, the OPA decision paths and the role groups. Declared here once; consumers
+// (Trino, Superset, JupyterHub, ...) derive their settings from these functions.
+import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
+import type { PlatformConfig } from '../../environments/schema';
+import type { BuildContext } from '../platform/context';
+import { FORWARD_AUTH_SERVICE, IDENTITY_SERVICE } from '../platform/graph';
+import { publicHostName } from '../platform/routes';
+
+export const KEYCLOAK_SERVICE = IDENTITY_SERVICE;
+export const KEYCLOAK_PORTS = {
+  http: { name: 'http', port: 8080 },
+  /** Health and metrics (Keycloak 26 management interface). */
+  management: { name: 'management', port: 9000 },
+  /** JGroups (jdbc-ping discovery) between replicas. */
+  cluster: { name: 'jgroups', port: 7800 },
+} as const;
+/** The functional host of the identity provider. */
+export const IDENTITY_HOST = 'identity';
+
+export const OPA_SERVICE = 'opa';
+export const OPA_PORTS = { http: { name: 'http', port: 8181 }, diagnostics: { name: 'diagnostics', port: 8282 } } as const;
+/** Decision paths (OPA REST data API) Trino's OPA access control and the assistant call. */
+export const OPA_DECISIONS = {
+  /** opa.policy.uri: one operation, `{"result": true|false}`. */
+  allow: '/v1/data/trino/allow',
+  /** opa.policy.batched-uri: the indexes of the filter resources the identity may see. */
+  batch: '/v1/data/trino/batch',
+  /** opa.policy.row-filters-uri: `[{"expression": "..."}]`. */
+  rowFilters: '/v1/data/trino/rowFilters',
+  /** opa.policy.batch-column-masking-uri: `[{"index": n, "viewExpression": {"expression": "..."}}]`. */
+  batchColumnMasks: '/v1/data/trino/batchColumnMasks',
+  /** The NL-to-SQL assistant slot: may this identity use it. */
+  assistant: '/v1/data/assistant/allow',
+} as const;
+
+export const OAUTH2_PROXY_SERVICE = FORWARD_AUTH_SERVICE;
+export const OAUTH2_PROXY_PORTS = { http: { name: 'http', port: 4180 }, metrics: { name: 'metrics', port: 44180 } } as const;
+
+export const LLDAP_SERVICE = 'lldap';
+export const LLDAP_PORTS = { ldap: { name: 'ldap', port: 3890 }, http: { name: 'http', port: 17170 } } as const;
+/** Secret (governance namespace) with the LLDAP admin DN password Keycloak binds with: keys `bind-dn`, `password`. */
+export const LLDAP_BIND_SECRET = 'lldap-bind';
+export const LLDAP_ADMIN_PASSWORD_ID = 'lldap/admin-password';
+
+/** The realm role (and `groups` claim entry) of a platform role. */
+export const roleGroup = (prefix: string, role: PlatformRole): string => `${prefix}-${role}`;
+export const allRoleGroups = (prefix: string): string[] => PLATFORM_ROLES.map((r) => roleGroup(prefix, r));
+export const teamGroup = (team: string): string => `team-${team}`;
+export const projectGroup = (project: string): string => `project-${project}`;
+/** The token claim carrying roles, teams and projects together. */
+export const GROUPS_CLAIM = 'groups';
+
+/** The public issuer: what browsers are sent to and what every token's `iss` says. */
+export const issuerUrl = (config: PlatformConfig): string =>
+  `https://${publicHostName({ name: IDENTITY_HOST }, config.domain)}/realms/${config.governance.realm}`;
+
+/** The realm on the in-cluster back channel (token, JWKS, userinfo from server to server). */
+export const backchannelRealmUrl = (ctx: BuildContext): string =>
+  `${ctx.url(KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name)}/realms/${ctx.config.governance.realm}`;
+
+/** OIDC endpoints split as services need them: authorization on the public host, the rest in-cluster. */
+export function oidcEndpoints(ctx: BuildContext) {
+  const back = `${backchannelRealmUrl(ctx)}/protocol/openid-connect`;
+  return {
+    issuer: issuerUrl(ctx.config),
+    authorization: `${issuerUrl(ctx.config)}/protocol/openid-connect/auth`,
+    logout: `${issuerUrl(ctx.config)}/protocol/openid-connect/logout`,
+    token: `${back}/token`,
+    jwks: `${back}/certs`,
+    userinfo: `${back}/userinfo`,
+    /** The discovery document on the back channel (its `issuer` is still the public one). */
+    discovery: `${backchannelRealmUrl(ctx)}/.well-known/openid-configuration`,
+  };
+}
+
+/** The Secret a service reads its OIDC client credentials from, in its own namespace: keys `client-id`, `client-secret`. */
+export const oidcSecretName = (service: string): string => `${service}-oidc`;
+export const OIDC_SECRET_KEYS = ['client-id', 'client-secret'] as const;
+/** The random value id of a client's secret, shared by the realm Secret and the consumer's Secret. */
+export const oidcClientSecretId = (clientId: string): string => `keycloak/client/${clientId}`;
