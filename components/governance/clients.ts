@@ -43,7 +43,8 @@ export function oidcClients(config: PlatformConfig, services: ServiceDeclaration
       allowedRoles: { [s.name]: host.allowedRoles ?? [...PLATFORM_ROLES] },
     });
   }
-  if (forwardAuth.length) {
+  // The provider has its client whenever it runs, so it starts even before anything is protected.
+  if (forwardAuth.length || services.some((s) => s.name === OAUTH2_PROXY_SERVICE)) {
     const hosts = forwardAuth.map((s) => publicHostName(s.publicHost!, config.domain));
     clients.push({
       clientId: OAUTH2_PROXY_SERVICE,

@@ -170,6 +170,52 @@ describe('contradictory settings are errors', () => {
   });
 });
 
+describe('the governance block', () => {
+  const grant = { roles: ['analyst'], projects: [], catalog: 'iceberg', schemas: ['*'], privileges: ['read'] };
+  const access = (extra: Record<string, unknown>) => ({ governance: { access: extra } });
+
+  it('gives demo users and sample teams and projects on k3d only', () => {
+    const k3d = loadPlatformConfig({ environment: 'k3d' }).governance;
+    expect(k3d.demoUsers).toBe(true);
+    expect(k3d.projects).toEqual(['scoring', 'risk']);
+    expect(loadPlatformConfig(eks).governance.demoUsers).toBe(false);
+    expect(loadPlatformConfig(airgapped).governance.demoUsers).toBe(false);
+  });
+
+  it('refuses grants and row filters that reach nobody or name undeclared projects', () => {
+    const filter = { roles: [], projects: ['fraud'], catalog: 'iceberg', schema: 'curated', table: 'orders', expression: "region = 'EU'" };
+    expect(problems({ environment: 'k3d', ...access({ grants: [{ ...grant, roles: [] }], rowFilters: [filter] }) })).toEqual([
+      'governance.access.grants.0: received {"roles":[],"projects":[],"catalog":"iceberg","schemas":["*"],"privileges":["read"]}; names no roles and no projects: nobody would receive it',
+      'governance.access.rowFilters.0.projects.0: received "fraud"; not one of governance.projects (scoring, risk)',
+    ]);
+  });
+
+  it('refuses a grant to admin, an unknown privilege and a malformed schema name', () => {
+    const bad = { ...grant, roles: ['admin'], schemas: ['Raw'], privileges: ['delete'] };
+    const found = problems({ environment: 'k3d', ...access({ grants: [bad] }) });
+    expect(found).toHaveLength(3);
+    expect(found[0]).toMatch(
+      /^governance\.access\.grants\.0\.roles\.0: received "admin"; expected one of "engineer", "analyst", "user", "viewer"$/,
+    );
+    expect(found[1]).toMatch(/^governance\.access\.grants\.0\.schemas\.0: received "Raw"; a lowercase SQL identifier, or "\*" for all$/);
+    expect(found[2]).toMatch(
+      /^governance\.access\.grants\.0\.privileges\.0: received "delete"; expected one of "read", "write", "create"$/,
+    );
+  });
+
+  it('refuses an idle session longer than the maximum session', () => {
+    expect(problems({ environment: 'k3d', governance: { sessions: { ssoIdleSeconds: 7200, ssoMaxSeconds: 3600 } } })).toEqual([
+      'governance.sessions.ssoIdleSeconds: received 7200; must not exceed sessions.ssoMaxSeconds (3600)',
+    ]);
+  });
+
+  it('needs a base DN for the LLDAP directory', () => {
+    expect(problems({ environment: 'k3d', governance: { directory: { mode: 'lldap', storageSize: '1Gi' } } })).toEqual([
+      'governance.directory.baseDn: required, but not set (expected string)',
+    ]);
+  });
+});
+
 describe('stack files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-'));
   const write = (name: string, text: string) => {

@@ -1,4 +1,4 @@
-import { graphProblems } from '../../components/platform/graph';
+import { effectiveEdges, graphProblems } from '../../components/platform/graph';
 import { withDefaults, ServiceDeclaration } from '../../components/platform/service';
 import { configFor } from '../helpers/build';
 
@@ -60,5 +60,31 @@ describe('the service graph is checked before anything is built', () => {
     expect(graphProblems([svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'none' } })], config)).toContain(
       'public hosts are declared but the edge service "traefik" is not enabled',
     );
+  });
+
+  it('refuses native-oidc sign-in without the identity provider or without redirect paths', () => {
+    const host = { name: 'x', port: 'http', signIn: 'native-oidc' as const };
+    expect(graphProblems([edge, svc('a', { publicHost: host })], config)).toEqual([
+      'service "a": signs in with native-oidc, but the identity provider (keycloak) is not enabled',
+      'service "a": signs in with native-oidc but declares no redirectPaths for its OIDC client',
+    ]);
+  });
+
+  it('refuses sign-in settings on a host without sign-in', () => {
+    expect(
+      graphProblems([edge, svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'none', allowedRoles: ['admin'] } })], config),
+    ).toEqual(['service "a": declares redirectPaths or allowedRoles but its sign-in is "none"']);
+  });
+
+  it('derives the back-channel edge to the identity provider and the edge to the forward-auth provider', () => {
+    const keycloak = svc('keycloak', { layer: 'governance' });
+    const proxy = svc('oauth2-proxy', { layer: 'governance' });
+    const app = svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'native-oidc', redirectPaths: ['/callback'] } });
+    const protectedApp = svc('b', { publicHost: { name: 'y', port: 'http', signIn: 'forward-auth' } });
+    const all = [edge, keycloak, proxy, app, protectedApp];
+    expect(graphProblems(all, config)).toEqual([]);
+    expect(effectiveEdges(app, config, all)).toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(edge, config, all)).toContainEqual({ to: 'oauth2-proxy', port: 'http' });
+    expect(effectiveEdges(edge, config, [edge, keycloak, proxy, app])).not.toContainEqual({ to: 'oauth2-proxy', port: 'http' });
   });
 });
