@@ -1,6 +1,7 @@
 // The whole stack config as one strict zod schema. Unknown keys are errors; contradictions between
 // settings are reported with the key path they concern (see refineContradictions).
 import { z } from 'zod';
+import { computeSchema } from './compute-schema';
 import { governanceSchema, refineGovernance } from './governance-schema';
 
 export const ENVIRONMENTS = ['k3d', 'eks', 'airgapped'] as const;
@@ -140,6 +141,7 @@ export const platformConfigSchema = z
       ),
     objectStorage: objectStorage.describe('The S3 store: SeaweedFS (`internal`) or an S3 endpoint you bring (`external`).'),
     polaris: polaris.describe('The Iceberg REST catalog: realm, catalog name and the namespaces created in it.'),
+    compute: computeSchema.describe('The query and processing engines: Trino, Spark, dbt.'),
     governance: governanceSchema.describe(
       'Identity (Keycloak realm, roles, groups, sessions), directory, data catalog and the data access model.',
     ),

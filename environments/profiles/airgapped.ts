@@ -1,3 +1,4 @@
+import { computeDefaults } from './compute';
 import { governanceDefaults } from './governance';
 import type { Profile } from './types';
 
@@ -19,6 +20,7 @@ export const airgappedProfile: Omit<Profile, 'domain' | 'tls'> & Partial<Pick<Pr
   },
   objectStorage: { mode: 'internal', topology: 'split', storageSize: '200Gi', volumeServers: 3, replication: '001' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
+  compute: computeDefaults('cluster'),
   governance: governanceDefaults(false),
   protect: true,
 };

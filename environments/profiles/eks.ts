@@ -1,3 +1,4 @@
+import { computeDefaults } from './compute';
 import { governanceDefaults } from './governance';
 import type { Profile } from './types';
 
@@ -22,6 +23,7 @@ export const eksProfile: Omit<Profile, 'domain' | 'tls'> & Partial<Pick<Profile,
   },
   objectStorage: { mode: 'internal', topology: 'split', storageSize: '500Gi', volumeServers: 3, replication: '001' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
+  compute: computeDefaults('cluster'),
   governance: governanceDefaults(false),
   protect: true,
 };

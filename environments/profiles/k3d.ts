@@ -1,3 +1,4 @@
+import { computeDefaults } from './compute';
 import { governanceDefaults } from './governance';
 import type { Profile } from './types';
 
@@ -18,6 +19,7 @@ export const k3dProfile: Profile = {
   },
   objectStorage: { mode: 'internal', topology: 'single', storageSize: '20Gi', volumeServers: 1, replication: '000' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
+  compute: computeDefaults('laptop'),
   governance: { ...governanceDefaults(true), teams: ['marketing', 'finance'], projects: ['scoring', 'risk'] },
   protect: false,
   k3d: { clusterName: 'platform', servers: 1, agents: 0, k3sVersion: 'v1.31.5-k3s1', httpPort: 80, httpsPort: 443 },
