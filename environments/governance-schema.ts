@@ -115,6 +115,17 @@ export function refineGovernance(g: GovernanceConfig | undefined, issue: Issue):
     if (!filter.roles?.length && !filter.projects?.length)
       issue(['access', 'rowFilters', i], filter, 'names no roles and no projects: it would filter nobody');
   });
+  // Trino takes one mask per column and fails the query when OPA returns two.
+  const tagged = new Map<string, string>();
+  g.access?.personalData?.forEach((entry, i) =>
+    entry.columns?.forEach((column, j) => {
+      const name = `${entry.catalog}.${entry.schema}.${entry.table}.${column}`;
+      const first = tagged.get(name);
+      if (first)
+        issue(['access', 'personalData', i, 'columns', j], column, `"${name}" is already tagged at ${first}; a column has one mask`);
+      else tagged.set(name, `governance.access.personalData.${i}.columns.${j}`);
+    }),
+  );
   if (g.sessions && g.sessions.ssoIdleSeconds > g.sessions.ssoMaxSeconds)
     issue(
       ['sessions', 'ssoIdleSeconds'],
