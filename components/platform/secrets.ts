@@ -8,8 +8,13 @@ export type SecretValueSource =
   | { kind: 'random'; id: string; length: number }
   /** A value that is not itself secret (a user name, a host) kept beside the secret ones. */
   | { kind: 'literal'; value: string }
-  /** A file assembled from generated values (a config file that embeds credentials). */
-  | { kind: 'template'; ids: string[]; render: (values: Record<string, string>) => string };
+  /**
+   * A file assembled from generated values (a config file that embeds credentials). `seeds` are
+   * random values only templates use (key material is derived from them, see the Fernet and RSA
+   * helpers in components/governance/openmetadata-keys.ts): generated like `random` ones, by id and
+   * length, but stored in no Secret key of their own.
+   */
+  | { kind: 'template'; ids: string[]; render: (values: Record<string, string>) => string; seeds?: Record<string, number> };
 
 export interface SecretPlan {
   name: string;
@@ -23,11 +28,17 @@ export interface SecretPlan {
 export const randomValue = (id: string, length = 32): SecretValueSource => ({ kind: 'random', id, length });
 export const literal = (value: string): SecretValueSource => ({ kind: 'literal', value });
 
-/** The random values a plan defines (templates only use values defined by some random source). */
+/** The random values a plan defines: its random keys and its templates' seeds (other template ids come from some random source). */
 export function randomIds(plan: SecretPlan): { id: string; length: number }[] {
   const out: { id: string; length: number }[] = [];
   for (const source of Object.values(plan.data)) {
     if (source.kind === 'random') out.push({ id: source.id, length: source.length });
+    if (source.kind === 'template')
+      for (const [id, length] of Object.entries(source.seeds ?? {})) {
+        if (!source.ids.includes(id))
+          throw new Error(`secret ${plan.namespace}/${plan.name}: seed "${id}" is not one of the template's ids`);
+        out.push({ id, length });
+      }
   }
   return out;
 }
