@@ -4,12 +4,14 @@
 // the cluster. On k3d, a CoreDNS rewrite lets pods reach the public hosts through it too.
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { stringify } from 'yaml';
 import { selectorLabels, standardLabels } from '../base/labels';
 import { platformConfigMap, platformDeployment } from '../base/workload';
 import type { BuildContext } from '../platform/context';
 import { ingressClassName } from '../platform/routes';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { exemption } from '../../policies/engine';
+import { forwardAuthConfig } from '../governance/forward-auth';
 import { certificateObjects, certificateProjection, dynamicTlsConfig, tlsPlanFor } from './tls';
 
 /** The image's user in the upstream chart (values.yaml podSecurityContext); the image sets none. */
@@ -17,6 +19,8 @@ const TRAEFIK_USER = { uid: 65532, gid: 65532 };
 /** Watched by the file provider; the certificate is projected into it so renewals reload (tls.ts). */
 const DYNAMIC_DIR = '/etc/traefik/dynamic';
 const CERT_SUBDIR = 'certs';
+/** The file-provider document with the forward-auth middlewares and `/oauth2/` routers (governance/forward-auth.ts). */
+export const FORWARD_AUTH_FILE = 'forward-auth.yml';
 const CONTROLLER = 'traefik.io/ingress-controller';
 
 const PORTS = { web: 8000, websecure: 8443, traefik: 8080, metrics: 9100 } as const;
@@ -180,8 +184,11 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
   const tls = tlsPlanFor(ctx, self.name);
   ctx.tls = tls;
   certificateObjects(scope, ctx, self, tls);
+  const forwardAuth = forwardAuthConfig(ctx);
   const dynamic = platformConfigMap(scope, ctx, self, 'server', 'dynamic', {
     'tls.yml': dynamicTlsConfig(`${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.crt`, `${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.key`),
+    // The sign-in middlewares the Ingresses of `forward-auth` services name, when there are any.
+    ...(forwardAuth ? { [FORWARD_AUTH_FILE]: stringify(forwardAuth) } : {}),
   });
   buildAccess(scope, ctx, self);
   buildService(scope, ctx, self);

@@ -6,8 +6,10 @@ import { standardLabels } from '../base/labels';
 import type { BuildContext } from './context';
 import type { ServiceDeclaration } from './service';
 
-/** The Traefik file-provider middleware that `forward-auth` routes use. */
-export const FORWARD_AUTH_MIDDLEWARE = 'forward-auth@file';
+/** The Traefik file-provider middleware that signs users in for one `forward-auth` service (governance/forward-auth.ts). */
+export const signInMiddleware = (service: string): string => `sign-in-${service}`;
+/** How an Ingress names that middleware: Traefik's `<name>@<provider>`. */
+export const signInMiddlewareRef = (service: string): string => `${signInMiddleware(service)}@file`;
 
 export const ingressClassName = (ctx: BuildContext): string => ctx.config.prefix;
 
@@ -25,7 +27,7 @@ export function publicRoute(scope: Construct, ctx: BuildContext, decl: ServiceDe
       annotations: {
         'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
         'traefik.ingress.kubernetes.io/router.tls': 'true',
-        ...(host.signIn === 'forward-auth' ? { 'traefik.ingress.kubernetes.io/router.middlewares': FORWARD_AUTH_MIDDLEWARE } : {}),
+        ...(host.signIn === 'forward-auth' ? { 'traefik.ingress.kubernetes.io/router.middlewares': signInMiddlewareRef(decl.name) } : {}),
       },
     },
     spec: {
