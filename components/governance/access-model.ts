@@ -5,7 +5,7 @@
 // https://trino.io/docs/current/security/opa-access-control.html).
 import { MASKS, PlatformRole, Privilege } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
-import { allRoleGroups, projectGroup, roleGroup } from './contract';
+import { allRoleGroups, DEFAULT_ROLE, projectGroup, roleGroup } from './contract';
 
 /** Where the document is mounted in OPA's data tree: the Rego reads `data.access_model`. */
 export const ACCESS_DATA_PATH = 'access_model';
@@ -41,6 +41,10 @@ export interface AccessData {
   adminGroups: string[];
   /** Every role and project group: an identity in none of them is denied everything. */
   memberGroups: string[];
+  /** The platform role groups. */
+  roleGroups: string[];
+  /** The group of the realm's default role, dropped from an identity that holds another role group. */
+  defaultRoleGroup: string;
   /** Operations with no resource every member may run. */
   memberOperations: string[];
   /** Operations on queries, allowed to members on their own queries (`resource.user.user` is the caller). */
@@ -183,6 +187,8 @@ export function compileAccessModel(config: Pick<PlatformConfig, 'prefix' | 'gove
   return {
     adminGroups: [adminGroup],
     memberGroups,
+    roleGroups: allRoleGroups(prefix),
+    defaultRoleGroup: roleGroup(prefix, DEFAULT_ROLE),
     memberOperations: MEMBER_OPERATIONS,
     ownQueryOperations: OWN_QUERY_OPERATIONS,
     operations: operationRules(),

@@ -43,6 +43,12 @@ export const LLDAP_PORTS = { ldap: { name: 'ldap', port: 3890 }, http: { name: '
 export const LLDAP_BIND_SECRET = 'lldap-bind';
 export const LLDAP_ADMIN_PASSWORD_ID = 'lldap/admin-password';
 
+/**
+ * The role every user receives through the realm's default roles. It is a floor for users with no
+ * other platform role: OPA ignores it for anyone holding another one, so a viewer stays a viewer.
+ */
+export const DEFAULT_ROLE: PlatformRole = 'analyst';
+
 /** The realm role (and `groups` claim entry) of a platform role. */
 export const roleGroup = (prefix: string, role: PlatformRole): string => `${prefix}-${role}`;
 export const allRoleGroups = (prefix: string): string[] => PLATFORM_ROLES.map((r) => roleGroup(prefix, r));

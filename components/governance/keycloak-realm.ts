@@ -8,7 +8,7 @@ import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-sche
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { oidcClients, OidcClientPlan } from './clients';
-import { GROUPS_CLAIM, LLDAP_PORTS, LLDAP_SERVICE, projectGroup, roleGroup, teamGroup } from './contract';
+import { DEFAULT_ROLE, GROUPS_CLAIM, LLDAP_PORTS, LLDAP_SERVICE, projectGroup, roleGroup, teamGroup } from './contract';
 import type {
   ClientRepresentation,
   ClientScopeRepresentation,
@@ -20,8 +20,6 @@ import type {
   UserRepresentation,
 } from './keycloak-realm-schema';
 
-/** The role every new user receives, through the realm's `default-roles-<realm>` composite. */
-export const DEFAULT_ROLE: PlatformRole = 'analyst';
 /** The client scope that puts roles, teams and projects into the GROUPS_CLAIM. */
 export const GROUPS_SCOPE = 'groups';
 /** Keycloak 26's default client scopes, plus the platform's. */

@@ -218,6 +218,35 @@ describe('an unknown identity', () => {
   });
 });
 
+describe("the realm's default role (analyst), which every token carries", () => {
+  // As Keycloak issues them: the default-roles composite adds analyst and two built-in roles.
+  const token = (user: string, ...groups: string[]) => ({
+    user,
+    groups: [...groups, 'platform-analyst', 'default-roles-platform', 'offline_access', 'uma_authorization'],
+  });
+  const viewer = token('dave', 'platform-viewer');
+  const user = token('eve', 'platform-user');
+
+  it('does not widen a viewer: curated only, rows filtered, personal data masked, no assistant', () => {
+    expect(allowed(onTable(request('select-from-columns', viewer), 'iceberg', 'raw', 'events'))).toBe(false);
+    expect(batch(request('filter-schemas.batch', viewer))).toEqual([2, 3]);
+    expect(decisions(request('get-row-filters', viewer)).rowFilters).toEqual([{ expression: "region = 'EU'" }]);
+    expect(decisions(request('get-column-mask.batch', viewer)).batchColumnMasks.map((m) => m.index)).toEqual([1, 2, 3, 4]);
+    expect(assistantPolicy(model, { context: { identity: viewer } })).toBe(false);
+  });
+
+  it('does not unmask personal data for a user', () => {
+    expect(decisions(request('get-column-mask.batch', user)).batchColumnMasks.map((m) => m.index)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('gives analyst access to a user with no other platform role', () => {
+    const newcomer = token('nina');
+    expect(allowed(onTable(request('select-from-columns', newcomer), 'iceberg', 'raw', 'events'))).toBe(true);
+    expect(decisions(request('get-column-mask.batch', newcomer)).batchColumnMasks).toEqual([]);
+    expect(assistantPolicy(model, { context: { identity: newcomer } })).toBe(true);
+  });
+});
+
 describe('the assistant slot', () => {
   it('is open to the roles the config names and closed to the others', () => {
     const ask = (who: { user: string; groups: string[] }) => assistantPolicy(model, { context: { identity: who } });

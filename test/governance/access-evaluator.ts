@@ -36,6 +36,8 @@ export interface ColumnMask {
 export const MIRRORED_RULES = {
   trino: [
     'model',
+    'token_groups',
+    'other_role_held',
     'identity_groups',
     'in_any',
     'is_admin',
@@ -77,8 +79,15 @@ export function trinoPolicy(data: AccessData, input: TrinoInput) {
   // model := data.access_model
   const model = data;
 
-  // identity_groups := {g | some g in input.context.identity.groups}
-  const identity_groups = new Set(input.context?.identity?.groups ?? []);
+  // token_groups := {g | some g in input.context.identity.groups}
+  const token_groups = new Set(input.context?.identity?.groups ?? []);
+
+  // other_role_held if { some g in model.roleGroups; g != model.defaultRoleGroup; g in token_groups }
+  const other_role_held = model.roleGroups.some((g) => g !== model.defaultRoleGroup && token_groups.has(g));
+
+  // identity_groups := token_groups - {model.defaultRoleGroup} if other_role_held
+  // identity_groups := token_groups if not other_role_held
+  const identity_groups = other_role_held ? new Set([...token_groups].filter((g) => g !== model.defaultRoleGroup)) : token_groups;
 
   // in_any(groups) if { some g in groups; g in identity_groups }
   const in_any = (groups: string[]): boolean => groups.some((g) => identity_groups.has(g));
@@ -257,6 +266,7 @@ export function trinoPolicy(data: AccessData, input: TrinoInput) {
   };
 
   return {
+    identity_groups,
     allow: allow(input.action),
     batch: batch(input.action),
     rowFilters: rowFilters(input.action),
@@ -267,9 +277,9 @@ export function trinoPolicy(data: AccessData, input: TrinoInput) {
 /** package assistant. */
 export function assistantPolicy(data: AccessData, input: { context: { identity: Identity } }): boolean {
   // default allow := false
-  // allow if { some g in data.access_model.assistantGroups; g in input.context.identity.groups }
-  const groups = input.context?.identity?.groups ?? [];
-  return data.assistantGroups.some((g) => groups.includes(g));
+  // allow if { some g in data.access_model.assistantGroups; g in data.trino.identity_groups }
+  const groups = identityGroups(data, input.context?.identity?.groups ?? []);
+  return data.assistantGroups.some((g) => groups.has(g));
 }
 
 /** The decision each OPA path returns, by the last segment of OPA_DECISIONS' path (`/v1/data/<package>/<rule>`). */
@@ -280,4 +290,9 @@ export function decide(data: AccessData, path: string, input: TrinoInput): unkno
   const decisions = trinoPolicy(data, input) as Record<string, unknown>;
   if (!(rule in decisions)) throw new Error(`no rule ${rule} in package trino`);
   return decisions[rule];
+}
+
+/** data.trino.identity_groups for an identity, as the assistant package reads it. */
+function identityGroups(data: AccessData, groups: string[]): Set<string> {
+  return trinoPolicy(data, { context: { identity: { user: '', groups } }, action: { operation: 'ExecuteQuery' } }).identity_groups;
 }

@@ -1,6 +1,7 @@
 # The NL-to-SQL assistant slot: may this identity use it. The input carries the identity as
 # Trino's requests do ({"context": {"identity": {"user": ..., "groups": [...]}}}); the allowed
-# groups are data (data.access_model.assistantGroups, from governance.access.assistant.roles).
+# groups are data (data.access_model.assistantGroups, from governance.access.assistant.roles). The
+# identity's groups are package trino's, so the default role counts the same way here.
 # test/governance/access-evaluator.ts mirrors this rule.
 package assistant
 
@@ -10,5 +11,5 @@ default allow := false
 
 allow if {
 	some g in data.access_model.assistantGroups
-	g in input.context.identity.groups
+	g in data.trino.identity_groups
 }

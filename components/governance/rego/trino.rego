@@ -12,7 +12,19 @@ import rego.v1
 
 model := data.access_model
 
-identity_groups := {g | some g in input.context.identity.groups}
+token_groups := {g | some g in input.context.identity.groups}
+
+# Every user holds the realm's default role; it is a floor for users with no other platform role,
+# so it never widens what an assigned role allows (a viewer stays a viewer, a user stays masked).
+other_role_held if {
+	some g in model.roleGroups
+	g != model.defaultRoleGroup
+	g in token_groups
+}
+
+identity_groups := token_groups - {model.defaultRoleGroup} if other_role_held
+
+identity_groups := token_groups if not other_role_held
 
 in_any(groups) if {
 	some g in groups
