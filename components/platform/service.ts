@@ -88,6 +88,12 @@ export interface ServiceDeclaration {
   storage: Record<string, VolumeDecl>;
   databases: DatabaseDecl[];
   buckets: BucketDecl[];
+  /**
+   * The service acts as itself against other services (OAuth2 client credentials): the identity
+   * provider gives its client a service account holding these platform roles and, for services that
+   * read the directory, these realm-management roles (`view-users`, `query-groups`, ...).
+   */
+  serviceAccount?: { roles: PlatformRole[]; realmManagement: string[] };
   /** Pods that watch the Kubernetes API (ingress controllers, spawners). */
   watchesApiServer?: boolean;
   /** Endpoints outside the cluster the service must reach, opened only as allowed by egress config. */
