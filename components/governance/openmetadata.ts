@@ -93,8 +93,8 @@ function declare(): ServiceDeclaration {
       bootstrap: sameOnEveryProfile(HELPER_SIZING),
     },
     databases: [{ instance: 'platform', database: 'openmetadata', access: 'owner' }],
-    // Only the bootstrap Job's pod mounts a ServiceAccount token (to write the bot's Secret).
-    watchesApiServer: true,
+    // Only the bootstrap Job's pod calls the API (to write the bot's Secret): only it may reach the API server.
+    watchesApiServer: ['bootstrap'],
   });
 }
 

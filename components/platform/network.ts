@@ -71,13 +71,29 @@ export function servicePolicies(scope: Construct, ctx: BuildContext, decl: Servi
     byTarget.set(edge.to, [...(byTarget.get(edge.to) ?? []), ctx.port(edge.to, edge.port).port]);
   }
   for (const [target, ports] of byTarget) egress.push({ to: [peer(ctx.namespaceOf(target), target)], ports: ports.map(tcp) });
-  if (decl.watchesApiServer)
-    egress.push({ to: ctx.config.egress.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: API_SERVER_PORTS.map(tcp) });
+  const apiServer: k8s.NetworkPolicyEgressRule = {
+    to: ctx.config.egress.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: API_SERVER_PORTS.map(tcp),
+  };
+  if (decl.watchesApiServer === true) egress.push(apiServer);
   for (const endpoint of impliedExternalEndpoints(decl, ctx.config))
     egress.push({ to: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: endpoint.ports.map(tcp) });
   if (egress.length)
     new k8s.KubeNetworkPolicy(scope, 'egress-policy', {
       metadata: { name: `${decl.name}-egress`, labels },
       spec: { podSelector, policyTypes: ['Egress'], egress },
+    });
+  // Only the named components reach the API server; the service's other pods do not.
+  if (Array.isArray(decl.watchesApiServer) && decl.watchesApiServer.length)
+    new k8s.KubeNetworkPolicy(scope, 'api-server-policy', {
+      metadata: { name: `${decl.name}-api-server`, labels },
+      spec: {
+        podSelector: {
+          ...podSelector,
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: decl.watchesApiServer }],
+        },
+        policyTypes: ['Egress'],
+        egress: [apiServer],
+      },
     });
 }

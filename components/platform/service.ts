@@ -94,8 +94,8 @@ export interface ServiceDeclaration {
    * read the directory, these realm-management roles (`view-users`, `query-groups`, ...).
    */
   serviceAccount?: { roles: PlatformRole[]; realmManagement: string[] };
-  /** Pods that watch the Kubernetes API (ingress controllers, spawners). */
-  watchesApiServer?: boolean;
+  /** Pods that call the Kubernetes API (ingress controllers, spawners): all of them, or only these components. */
+  watchesApiServer?: boolean | string[];
   /** Endpoints outside the cluster the service must reach, opened only as allowed by egress config. */
   externalEndpoints: { cidrs: string[]; ports: number[] }[];
 }

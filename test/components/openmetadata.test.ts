@@ -251,3 +251,15 @@ describe('the k3d memory budget', () => {
     expect(total).toBeLessThan(12 * 2 ** 30);
   });
 });
+
+describe('reaching the Kubernetes API', () => {
+  const objects = objectsOf(buildFor('eks'), 'openmetadata');
+  const apiServerRules = (policy: any) => (policy.spec.egress ?? []).filter((rule: any) => rule.to?.some((peer: any) => peer.ipBlock));
+
+  it('is open to the bootstrap Job pods only, not to the server or the migrations', () => {
+    expect(apiServerRules(find(objects, 'NetworkPolicy', 'openmetadata-egress'))).toEqual([]);
+    const api = find(objects, 'NetworkPolicy', 'openmetadata-api-server');
+    expect(api.spec.podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['bootstrap'] }]);
+    expect(apiServerRules(api)[0].ports.map((p: any) => p.port)).toEqual([443, 6443]);
+  });
+});
