@@ -95,6 +95,9 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
       problems.push(`service "${s.name}": signs in with native-oidc, but the identity provider (${IDENTITY_SERVICE}) is not enabled`);
     if (s.publicHost.signIn === 'native-oidc' && !s.publicHost.redirectPaths?.length)
       problems.push(`service "${s.name}": signs in with native-oidc but declares no redirectPaths for its OIDC client`);
+    // Keycloak has no per-client role gate without custom flows: only oauth2-proxy enforces allowedRoles.
+    if (s.publicHost.signIn === 'native-oidc' && s.publicHost.allowedRoles)
+      problems.push(`service "${s.name}": allowedRoles is enforced only for forward-auth sign-in; a native-oidc service maps roles itself`);
     if (s.publicHost.signIn === 'none' && (s.publicHost.redirectPaths || s.publicHost.allowedRoles))
       problems.push(`service "${s.name}": declares redirectPaths or allowedRoles but its sign-in is "none"`);
   }

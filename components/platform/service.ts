@@ -28,7 +28,7 @@ export interface PublicHostDecl {
   name: string;
   port: string;
   signIn: SignIn;
-  /** Who may sign in (`native-oidc`, `forward-auth`); every role when absent. */
+  /** `forward-auth`: who may pass the edge (oauth2-proxy allowed groups); every role when absent. */
   allowedRoles?: PlatformRole[];
   /** `native-oidc`: the paths on the host the identity provider may redirect back to (the app's callback). */
   redirectPaths?: string[];

@@ -70,6 +70,13 @@ describe('the service graph is checked before anything is built', () => {
     ]);
   });
 
+  it('refuses allowedRoles on a native-oidc host, where nothing would enforce them', () => {
+    const host = { name: 'x', port: 'http', signIn: 'native-oidc' as const, redirectPaths: ['/cb'], allowedRoles: ['admin' as const] };
+    expect(graphProblems([edge, svc('keycloak'), svc('a', { publicHost: host })], config)).toEqual([
+      'service "a": allowedRoles is enforced only for forward-auth sign-in; a native-oidc service maps roles itself',
+    ]);
+  });
+
   it('refuses sign-in settings on a host without sign-in', () => {
     expect(
       graphProblems([edge, svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'none', allowedRoles: ['admin'] } })], config),
