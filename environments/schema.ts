@@ -2,6 +2,8 @@
 // settings are reported with the key path they concern (see refineContradictions).
 import { z } from 'zod';
 import { computeSchema } from './compute-schema';
+import { refineDbt } from './dbt-schema';
+import { refineSpark } from './spark-schema';
 import { governanceSchema, refineGovernance } from './governance-schema';
 
 export const ENVIRONMENTS = ['k3d', 'eks', 'airgapped'] as const;
@@ -186,6 +188,9 @@ function refineContradictions(c: Record<string, any>, ctx: Ctx): void {
   if (c.environment === 'k3d' && !c.k3d) issue(['k3d'], undefined, 'required when environment is "k3d"');
 
   refineGovernance(c.governance, (path, input, message) => issue(['governance', ...path], input, message));
+  const stack = { allowInternet: c.egress?.allowInternet };
+  refineSpark(c.compute?.spark, stack, (path, input, message) => issue(['compute', 'spark', ...path], input, message));
+  refineDbt(c.compute?.dbt, stack, (path, input, message) => issue(['compute', 'dbt', ...path], input, message));
 
   const os = c.objectStorage;
   if (os?.mode === 'internal') {

@@ -1,6 +1,6 @@
 // The policy context for an environment, from its validated config: the same facts the platform
 // was built with (mirror, digest pinning, pull policy, egress).
-import { namespaceName } from '../components/platform/layers';
+import { operatorSecrets } from '../components/platform/operator-secrets';
 import type { PlatformConfig } from '../environments/schema';
 import type { PolicyContext } from './rules/types';
 
@@ -12,9 +12,6 @@ export function policyContextFor(config: PlatformConfig): PolicyContext {
     digestPinning: config.images.digestPinning,
     pullPolicy: config.images.pullPolicy,
     allowInternetEgress: config.egress.allowInternet,
-    externalSecrets:
-      config.tls.mode === 'provided' && config.tls.secretName
-        ? [{ namespace: namespaceName(config.prefix, 'edge'), name: config.tls.secretName, keys: ['tls.crt', 'tls.key'] }]
-        : [],
+    externalSecrets: operatorSecrets(config),
   };
 }

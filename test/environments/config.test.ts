@@ -20,6 +20,10 @@ const airgapped = {
   domain: 'data.corp.internal',
   tls: { mode: 'provided', secretName: 'wildcard-tls' },
   images: { registryMirror: 'registry.corp.internal:5000', digestPinning: false },
+  compute: {
+    spark: { jars: { repository: 'https://maven.corp.internal/repository/maven-public', cidrs: ['10.0.0.0/8'] } },
+    dbt: { packageIndex: { url: 'https://pypi.corp.internal/simple', cidrs: ['10.0.0.0/8'] } },
+  },
 };
 
 describe('valid configs', () => {
@@ -246,5 +250,22 @@ describe('stack files', () => {
       const { overrides, source } = overridesForEnvironment(env, path.join(__dirname, '../..', `Pulumi.${env}.yaml`));
       expect(() => loadPlatformConfig(overrides, source)).not.toThrow();
     }
+  });
+});
+
+describe('package sources without internet egress', () => {
+  it('refuses public Maven and PyPI on an air-gapped stack, naming the keys', () => {
+    const publicSources = {
+      ...airgapped,
+      compute: {
+        spark: { jars: { repository: 'https://repo1.maven.org/maven2', cidrs: ['0.0.0.0/0'] } },
+        dbt: { packageIndex: { url: 'https://pypi.org/simple', cidrs: ['10.0.0.0/8'] } },
+      },
+    };
+    expect(problems(publicSources)).toEqual([
+      'compute.spark.jars.repository: received "https://repo1.maven.org/maven2"; must be an internal Maven mirror when egress.allowInternet is false: repo1.maven.org is on the internet',
+      'compute.spark.jars.cidrs: received ["0.0.0.0/0"]; may not contain "0.0.0.0/0" when egress.allowInternet is false: name the ranges the mirror lives in',
+      'compute.dbt.packageIndex.url: received "https://pypi.org/simple"; must be an internal package index when egress.allowInternet is false: pypi.org is on the internet',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { buildPlatform, PlatformBuild } from '../../components/platform/build';
 import type { KubeObject } from '../../components/platform/kube-object';
 import type { ServiceDefinition } from '../../components/platform/service';
 import { readImageLock } from '../../components/images';
+import { operatorSecrets } from '../../components/platform/operator-secrets';
 import { loadPlatformConfig } from '../../environments/load';
 import type { PlatformConfig } from '../../environments/schema';
 import * as path from 'node:path';
@@ -18,6 +19,10 @@ export const ENVIRONMENT_OVERRIDES: Record<string, Record<string, unknown>> = {
     domain: 'data.corp.internal',
     tls: { mode: 'provided', secretName: 'wildcard-tls' },
     images: { registryMirror: 'registry.corp.internal:5000', lockFile: TEST_LOCK_FILE },
+    compute: {
+      spark: { jars: { repository: 'https://maven.corp.internal/repository/maven-public', cidrs: ['10.0.0.0/8'] } },
+      dbt: { packageIndex: { url: 'https://pypi.corp.internal/simple', cidrs: ['10.0.0.0/8'] } },
+    },
   },
 };
 
@@ -83,9 +88,4 @@ export function plannedSecrets(build: PlatformBuild): KubeObject[] {
 }
 
 /** Secrets the user brings, by config. */
-export function userSecrets(build: PlatformBuild) {
-  const out: { namespace: string; name: string; keys?: string[] }[] = [];
-  if (build.tls?.mode === 'provided')
-    out.push({ namespace: build.tls.namespace, name: build.tls.secretName, keys: ['tls.crt', 'tls.key'] });
-  return out;
-}
+export const userSecrets = (build: PlatformBuild) => operatorSecrets(build.config);
