@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real servers the test suite starts: PostgreSQL 15 with PostGIS 3.3
+# Installs the real servers and tools the test suite runs: PostgreSQL 15 with PostGIS 3.3
 # (Debian bookworm packages) and pgvector, built from Debian trixie's source
 # package because bookworm does not package it. Runs as root, non-interactively,
 # and is idempotent: a machine that already has everything returns at once.
@@ -20,6 +20,10 @@ PACKAGES=(
   # The shells and client the generated bootstrap scripts run with in their images.
   busybox-static
   curl
+  # Spark's jar fetch (wget, sha1sum), the Python sidecars and dbt sign-in, script linting.
+  wget
+  python3
+  shellcheck
 )
 TRIXIE_MIRROR="http://deb.debian.org/debian"
 TRIXIE_KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
