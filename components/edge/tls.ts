@@ -7,7 +7,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { stringify } from 'yaml';
 import { standardLabels } from '../base/labels';
 import type { BuildContext } from '../platform/context';
 import type { ServiceDeclaration } from '../platform/service';
@@ -60,7 +59,7 @@ export function certificateObjects(scope: Construct, ctx: BuildContext, decl: Se
 /**
  * The certificate keys projected under `certs/` of the file provider's watched directory. Traefik
  * does not watch certificate files it loads, only its configuration directory (traefik/traefik
- * #5495 is open; pkg/provider/file/file.go watches `providers.file.directory` and re-reads every
+ * #5495 is open; pkg/provider/file/file.go watches the directory of `providers.file.filename` and re-reads every
  * file it references on any event there). Kubelet renews a projected volume by swapping the
  * `..data` symlink in the volume's root, which is that directory, so a renewed Secret triggers
  * a reload that re-reads the new certificate: no restart, no sidecar.
@@ -83,12 +82,12 @@ export function certificateProjection(plan: TlsPlan, dir: string): k8s.VolumePro
 }
 
 /** The file provider's TLS document: the default certificate and the TLS floor for every router. */
-export function dynamicTlsConfig(certFile: string, keyFile: string): string {
-  return stringify({
+export function dynamicTlsConfig(certFile: string, keyFile: string): { tls: object } {
+  return {
     tls: {
       stores: { default: { defaultCertificate: { certFile, keyFile } } },
       // sniStrict off: clients without SNI (health checkers, old tools) still get the wildcard.
       options: { default: { minVersion: 'VersionTLS12', sniStrict: false } },
     },
-  });
+  };
 }

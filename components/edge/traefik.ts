@@ -19,8 +19,12 @@ const TRAEFIK_USER = { uid: 65532, gid: 65532 };
 /** Watched by the file provider; the certificate is projected into it so renewals reload (tls.ts). */
 const DYNAMIC_DIR = '/etc/traefik/dynamic';
 const CERT_SUBDIR = 'certs';
-/** The file-provider document with the forward-auth middlewares and `/oauth2/` routers (governance/forward-auth.ts). */
-export const FORWARD_AUTH_FILE = 'forward-auth.yml';
+/**
+ * The one file-provider document: the TLS store and, when a host signs in with forward-auth, the
+ * sign-in middlewares and `/oauth2/` routers (governance/forward-auth.ts). One file, named, because
+ * the directory mode would also read the ConfigMap volume's hidden `..<timestamp>` copy.
+ */
+export const DYNAMIC_FILE = 'dynamic.yml';
 const CONTROLLER = 'traefik.io/ingress-controller';
 
 const PORTS = { web: 8000, websecure: 8443, traefik: 8080, metrics: 9100 } as const;
@@ -80,7 +84,7 @@ function traefikArgs(ctx: BuildContext): string[] {
     `--providers.kubernetesingress.ingressendpoint.publishedservice=${published}`,
     // A route whose pods are not ready answers 503 instead of vanishing into a 404.
     '--providers.kubernetesingress.allowEmptyServices=true',
-    `--providers.file.directory=${DYNAMIC_DIR}`,
+    `--providers.file.filename=${DYNAMIC_DIR}/${DYNAMIC_FILE}`,
     '--providers.file.watch=true',
     '--log.level=INFO',
     '--log.format=json',
@@ -186,9 +190,11 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
   certificateObjects(scope, ctx, self, tls);
   const forwardAuth = forwardAuthConfig(ctx);
   const dynamic = platformConfigMap(scope, ctx, self, 'server', 'dynamic', {
-    'tls.yml': dynamicTlsConfig(`${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.crt`, `${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.key`),
-    // The sign-in middlewares the Ingresses of `forward-auth` services name, when there are any.
-    ...(forwardAuth ? { [FORWARD_AUTH_FILE]: stringify(forwardAuth) } : {}),
+    [DYNAMIC_FILE]: stringify({
+      ...dynamicTlsConfig(`${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.crt`, `${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.key`),
+      // The sign-in middlewares the Ingresses of `forward-auth` services name, when there are any.
+      ...forwardAuth,
+    }),
   });
   buildAccess(scope, ctx, self);
   buildService(scope, ctx, self);

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { PlatformRole } from '../../environments/governance-schema';
-import { FORWARD_AUTH_FILE, traefikDefinition } from '../../components/edge/traefik';
+import { DYNAMIC_FILE, traefikDefinition } from '../../components/edge/traefik';
 import { OAUTH2_PROXY_SERVICE } from '../../components/governance/contract';
 import { allowedGroups, forwardAuthConfig, forwardAuthServices, IDENTITY_HEADERS } from '../../components/governance/forward-auth';
 import { oauth2ProxyDefinition } from '../../components/governance/oauth2-proxy';
@@ -35,8 +35,8 @@ function contextWith(hosts: { name: string; allowedRoles?: PlatformRole[] }[]) {
 }
 
 const dynamicOf = (b: PlatformBuild): any => {
-  const file = find(objectsOf(b, 'traefik'), 'ConfigMap', 'traefik-dynamic').data[FORWARD_AUTH_FILE];
-  return file === undefined ? undefined : parse(file);
+  const doc = parse(find(objectsOf(b, 'traefik'), 'ConfigMap', 'traefik-dynamic').data[DYNAMIC_FILE]);
+  return doc.http === undefined ? undefined : { http: doc.http };
 };
 
 describe('forward-auth middlewares, derived from the public hosts', () => {
@@ -116,7 +116,7 @@ describe('forward-auth in the Traefik file provider', () => {
     );
     const b = buildFor('k3d', {}, unprotected);
     expect(dynamicOf(b)).toBeUndefined();
-    expect(Object.keys(find(objectsOf(b, 'traefik'), 'ConfigMap', 'traefik-dynamic').data)).toEqual(['tls.yml']);
+    expect(Object.keys(parse(find(objectsOf(b, 'traefik'), 'ConfigMap', 'traefik-dynamic').data[DYNAMIC_FILE]))).toEqual(['tls']);
     const traefikEgress = find(objectsOf(b, 'traefik'), 'NetworkPolicy', 'traefik-egress').spec.egress;
     expect(
       traefikEgress.some((r: any) => r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === 'oauth2-proxy')),

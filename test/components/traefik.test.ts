@@ -71,7 +71,7 @@ describe('traefik static configuration', () => {
         '--entryPoints.metrics.address=:9100/tcp',
         '--metrics.prometheus=true',
         '--metrics.prometheus.entryPoint=metrics',
-        '--providers.file.directory=/etc/traefik/dynamic',
+        '--providers.file.filename=/etc/traefik/dynamic/dynamic.yml',
         '--providers.file.watch=true',
         '--accesslog=true',
         '--accesslog.format=json',
@@ -179,7 +179,7 @@ describe('traefik exposure', () => {
 });
 
 describe('traefik TLS modes', () => {
-  const tlsYaml = (b: PlatformBuild) => parse(find(objectsOf(b), 'ConfigMap', 'traefik-dynamic').data['tls.yml']);
+  const tlsYaml = (b: PlatformBuild) => parse(find(objectsOf(b), 'ConfigMap', 'traefik-dynamic').data['dynamic.yml']);
 
   it('serves the mounted certificate by default with TLS 1.2 as the floor', () => {
     const doc = tlsYaml(k3d);
