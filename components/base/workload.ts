@@ -2,6 +2,7 @@
 // RuntimeDefault, all capabilities dropped, no privilege escalation, read-only root filesystem
 // with an emptyDir per writable path), requests and limits from the sizing profile, probes, the
 // app.kubernetes.io labels, a per-service ServiceAccount and spreading when replicas > 1.
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { BuildContext } from '../platform/context';
@@ -294,3 +295,12 @@ export const secretEnv = (name: string, secret: string, key: string): k8s.EnvVar
   name,
   valueFrom: { secretKeyRef: { name: secret, key } },
 });
+
+/**
+ * A digest of what a process reads only at start (config files, a structure of grants), for a pod
+ * annotation: a change of the content rolls the pods. Never give it secret values.
+ */
+export const contentChecksum = (content: unknown): string =>
+  createHash('sha256')
+    .update(typeof content === 'string' ? content : JSON.stringify(content))
+    .digest('hex');

@@ -6,10 +6,9 @@
 //
 // On demand: `kubectl create job --from=cronjob/dbt-build dbt-manual-$(date +%s) -n <prefix>-compute`
 // runs the same job now (a Job made from the CronJob's template; no second object to keep in step).
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { platformConfigMap, podTemplate, secretEnv } from '../base/workload';
+import { contentChecksum, platformConfigMap, podTemplate, secretEnv } from '../base/workload';
 import { objectName, standardLabels } from '../base/labels';
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
@@ -157,7 +156,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
       user: DBT_USER,
       restartPolicy: 'Never',
       // A run reads its files once: the checksum tells a reader which configuration a Job ran with.
-      annotations: { 'checksum/config': createHash('sha256').update(JSON.stringify({ files, sample })).digest('hex') },
+      annotations: { 'checksum/config': contentChecksum({ files, sample }) },
       initContainers: [
         ...cloneContainer(ctx),
         {

@@ -8,10 +8,9 @@
 // Spark declares (executors connect back to the driver; the master and workers talk both ways).
 // Clients (notebooks, orchestration) declare an edge to `spark:connect`. The Connect server's UI,
 // with its Prometheus endpoint, is the public host `compute` behind sign-in.
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { platformConfigMap, platformDeployment, platformService, platformStatefulSet, secretEnv } from '../base/workload';
+import { contentChecksum, platformConfigMap, platformDeployment, platformService, platformStatefulSet, secretEnv } from '../base/workload';
 import { exemption } from '../../policies/engine';
 import { objectName } from '../base/labels';
 import type { BuildContext } from '../platform/context';
@@ -322,7 +321,7 @@ export const sparkDefinition: ServiceDefinition = {
     const files = sparkConfigFiles(ctx);
     const config = platformConfigMap(scope, ctx, self, 'server', 'config', files).name;
     // The JVMs read their configuration only at start: a change rolls the pods.
-    const checksum = createHash('sha256').update(JSON.stringify(files)).digest('hex');
+    const checksum = contentChecksum(files);
     buildMaster(scope, ctx, self, config, checksum);
     buildWorkers(scope, ctx, self, config, checksum);
     buildConnect(scope, ctx, self, config, checksum);

@@ -4,11 +4,10 @@
 // both on the pod template rolls the pods when either changes. Every decision is logged to stdout;
 // health and Prometheus metrics are on the diagnostic address, apart from the decision API.
 // Internal only: no public host; clients declare an edge to its `http` port.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { platformConfigMap, platformDeployment, platformService } from '../base/workload';
+import { contentChecksum, platformConfigMap, platformDeployment, platformService } from '../base/workload';
 import type { BuildContext } from '../platform/context';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { ACCESS_DATA_FILE, ACCESS_DATA_PATH, compileAccessModel, renderAccessData } from './access-model';
@@ -79,10 +78,7 @@ export function opaArgs(modules: string[]): string[] {
   ];
 }
 
-const checksum = (files: Record<string, string>): string =>
-  createHash('sha256')
-    .update(JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))))
-    .digest('hex');
+const checksum = (files: Record<string, string>): string => contentChecksum(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): void {
   const modules = regoModules();

@@ -4,12 +4,11 @@
 // k3d (a laptop) and on everywhere else: TLS on both layers with a private CA and node certificate
 // derived from a generated seed, HTTP basic against internal users whose bcrypt hashes the init
 // container computes from generated passwords.
-import * as crypto from 'node:crypto';
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
 import type { PlatformConfig } from '../../environments/schema';
 import { objectName } from '../base/labels';
-import { platformConfigMap, platformService, platformStatefulSet, secretEnv } from '../base/workload';
+import { contentChecksum, platformConfigMap, platformService, platformStatefulSet, secretEnv } from '../base/workload';
 import type { BuildContext } from '../platform/context';
 import { memoryToBytes } from '../platform/quantity';
 import { randomValue, SecretValueSource } from '../platform/secrets';
@@ -166,7 +165,7 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
     user: OPENSEARCH_USER,
     claims: [{ volume: 'data', mountPath: DATA_DIR }],
     terminationGracePeriodSeconds: 120,
-    annotations: { 'checksum/config': checksum(opensearchYml(plan)) },
+    annotations: { 'checksum/config': contentChecksum(opensearchYml(plan)) },
     initContainers: [
       {
         name: 'configure',
@@ -215,9 +214,6 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
     ],
   });
 }
-
-/** Pods read opensearch.yml only at start: a change rolls them. */
-const checksum = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 
 export const opensearchDefinition: ServiceDefinition = {
   name: OPENSEARCH_SERVICE,

@@ -2,10 +2,10 @@
 // per consuming service, allowed only on its own buckets, and an admin identity used by the bucket
 // Job alone. Keys are random values planned as Secrets; the identities file is rendered from them
 // at delivery time, so no key ever appears in a manifest.
-import { createHash } from 'node:crypto';
 import type { SecretValueSource } from '../platform/secrets';
 import { randomValue } from '../platform/secrets';
 import type { BucketDecl, ServiceDeclaration } from '../platform/service';
+import { contentChecksum } from '../base/workload';
 import { bucketName, S3_SERVICE } from './contract';
 
 /** The identity the bucket Job signs with; no service may be named like it. */
@@ -105,5 +105,5 @@ export function renderIdentitiesFile(plan: S3IdentityPlan, values: Record<string
  */
 export function identitiesChecksum(plan: S3IdentityPlan): string {
   const structure = planIdentities(plan).map((i) => [i.name, i.actions, i.accessKey.id, i.secretKey.id]);
-  return createHash('sha256').update(JSON.stringify(structure)).digest('hex');
+  return contentChecksum(structure);
 }
