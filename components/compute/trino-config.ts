@@ -2,7 +2,7 @@
 // log.properties and the access control. Every properties key is checked against the documented
 // list (trino-server-keys.ts). Secrets appear only as `${ENV:NAME}` references
 // (security/secrets.html), filled from Kubernetes Secrets in the pod environment.
-import { OPA_DECISIONS } from '../governance/contract';
+import { OPA_DECISIONS, TRINO_MANAGEMENT_USER } from '../governance/contract';
 import { ClusterMemory, dataSize, NodeMemory } from './trino-memory';
 import { PropertyEntries, renderProperties } from './trino-properties';
 import { SERVER_FILE_KEYS } from './trino-server-keys';
@@ -33,8 +33,9 @@ export const envRef = (name: string): string => `\${ENV:${name}}`;
  * The identity management endpoints (/metrics, /v1/info/state, ...) get over plain in-cluster HTTP
  * (`management.user`): Prometheus scrapes and the workers' preStop hook need no token. It is still
  * authorized: on the coordinator by OPA (ReadSystemInformation), on workers by their rules file.
+ * Named in the governance contract, whose access model grants it.
  */
-export const TRINO_MANAGEMENT_USER = 'trino-management';
+export { TRINO_MANAGEMENT_USER };
 /** shutdown.grace-period: how long a draining worker waits for the coordinator to notice, before and after its tasks (admin/graceful-shutdown.html). */
 export const SHUTDOWN_GRACE_SECONDS = 60;
 
@@ -172,6 +173,20 @@ export function workerConfig(port: number, s: NodeSettings): string {
     ['coordinator', false],
     ...commonEntries(port, s),
     ['shutdown.grace-period', `${SHUTDOWN_GRACE_SECONDS}s`],
+  ]);
+}
+
+/**
+ * group-provider.properties (coordinator only: groups are resolved where access control runs,
+ * security/group-file.html "a file on the coordinator"): users' groups come from a file the group
+ * sync sidecar rewrites atomically. Trino re-reads it at most every refresh period; the file must
+ * exist when Trino starts (FileGroupConfig: @FileExists), which the sync's init container ensures.
+ */
+export function groupProviderProperties(groupFile: string, refreshSeconds: number): string {
+  return renderProperties('group-provider.properties', SERVER_FILE_KEYS.groupProvider, [
+    ['group-provider.name', 'file'],
+    ['file.group-file', groupFile],
+    ['file.refresh-period', `${refreshSeconds}s`],
   ]);
 }
 

@@ -94,6 +94,9 @@ const OPA = [
   'opa.allow-permission-management-operations',
 ] as const;
 
+/** security/group-file.html, "Group file configuration" */
+const GROUP_PROVIDER = ['group-provider.name', 'file.group-file', 'file.refresh-period'] as const;
+
 /** security/file-system-access-control.html, "Configuration" */
 const FILE_ACCESS_CONTROL = ['access-control.name', 'security.config-file', 'security.refresh-period'] as const;
 
@@ -120,4 +123,5 @@ export const SERVER_FILE_KEYS = {
   ),
   opaAccessControl: documented([`${DOCS}/security/opa-access-control.html`], OPA),
   fileAccessControl: documented([`${DOCS}/security/file-system-access-control.html`], FILE_ACCESS_CONTROL),
+  groupProvider: documented([`${DOCS}/security/group-file.html`], GROUP_PROVIDER),
 } as const satisfies Record<string, DocumentedKeys>;

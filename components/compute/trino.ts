@@ -1,6 +1,8 @@
 // Trino, the federated SQL engine: Iceberg tables through Polaris, the warehouse database through a
 // read-only role, and (when the AI layer runs its gateway) the AI functions, all authorized by OPA.
 // Users sign in to the Web UI at `federation.<domain>` with Keycloak; clients present Keycloak JWTs.
+// Users' groups come from Keycloak through a group file the coordinator's sidecar keeps in sync
+// (trino-group-sync.ts), acting as Trino's own client's service account.
 // On the small profile one coordinator also runs tasks; elsewhere a coordinator plans and workers,
 // scaled by an HPA, run tasks and drain their running work before they stop.
 import { createHash } from 'node:crypto';
@@ -12,7 +14,7 @@ import { LLM_GATEWAY_KEY, LLM_GATEWAY_PORTS, LLM_GATEWAY_SERVICE, llmGatewayBase
 import { objectName, standardLabels } from '../base/labels';
 import { platformConfigMap, platformDeployment, platformService, secretEnv } from '../base/workload';
 import { oidcClients } from '../governance/clients';
-import { OPA_PORTS, OPA_SERVICE, oidcEndpoints, oidcSecretName } from '../governance/contract';
+import { KEYCLOAK_PORTS, KEYCLOAK_SERVICE, OPA_PORTS, OPA_SERVICE, oidcEndpoints, oidcSecretName } from '../governance/contract';
 import type { BuildContext } from '../platform/context';
 import { randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
@@ -22,6 +24,7 @@ import { INSTANCE_DATABASES } from '../storage/postgres-bootstrap';
 import { AI_CATALOG, AI_SCHEMA, aiCatalog, ICEBERG_CATALOG, icebergCatalog, POSTGRESQL_CATALOG, postgresqlCatalog } from './trino-catalogs';
 import {
   coordinatorConfig,
+  groupProviderProperties,
   jvmConfig,
   logProperties,
   nodeProperties,
@@ -36,6 +39,15 @@ import {
   workerConfig,
   workerRules,
 } from './trino-config';
+import {
+  GROUP_FILE,
+  GROUP_FILE_REFRESH_SECONDS,
+  GROUP_SYNC_REALM_MANAGEMENT,
+  GROUP_SYNC_SCRIPT,
+  groupSyncPod,
+  groupSyncScript,
+  GroupSyncPod,
+} from './trino-group-sync';
 import { clusterMemory, NodeMemory, nodeMemory } from './trino-memory';
 
 export const TRINO_SERVICE = 'trino';
@@ -87,14 +99,18 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
     name: TRINO_SERVICE,
     layer: 'compute',
     description: 'Trino: federated SQL over Iceberg (Polaris) and the warehouse database, authorized by OPA',
-    images: ['trino'],
+    images: ['trino', 'python'],
     ports: [{ ...TRINO_PORTS.http, http: true }],
     edges: [
       { to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name },
       { to: OPA_SERVICE, port: OPA_PORTS.http.name },
+      // The group sync reads the admin API and gets its token on the back channel.
+      { to: KEYCLOAK_SERVICE, port: KEYCLOAK_PORTS.http.name },
       ...(aiEnabled(ctx) ? [{ to: LLM_GATEWAY_SERVICE, port: LLM_GATEWAY_PORTS.http.name }] : []),
     ],
     publicHost: { name: 'federation', port: TRINO_PORTS.http.name, signIn: 'native-oidc', redirectPaths: [TRINO_CALLBACK_PATH] },
+    // The group sync's identity: no platform role (it never queries), only reading the directory.
+    serviceAccount: { roles: [], realmManagement: GROUP_SYNC_REALM_MANAGEMENT },
     // Served to the fixed management user over in-cluster HTTP (trino-config.ts, TRINO_MANAGEMENT_USER).
     metrics: { port: TRINO_PORTS.http.name, path: '/metrics' },
     resources: { coordinator: COORDINATOR_SIZING, ...(runsWorkers(ctx) ? { worker: workerSizing(workers.max) } : {}) },
@@ -209,6 +225,7 @@ export function coordinatorFiles(ctx: BuildContext): Record<string, string> {
     }),
     'log.properties': logProperties(),
     'access-control.properties': opaAccessControl(ctx.url(OPA_SERVICE, OPA_PORTS.http.name)),
+    'group-provider.properties': groupProviderProperties(GROUP_FILE, GROUP_FILE_REFRESH_SECONDS),
   };
 }
 
@@ -256,31 +273,37 @@ interface NodeSpec {
   catalogMap: string;
   env: k8s.EnvVar[];
   terminationGracePeriodSeconds?: number;
+  /** The coordinator's group sync, and what else rolls the pod when it changes (its script). */
+  groupSync?: { pod: GroupSyncPod; files: Record<string, string> };
 }
 
 function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, spec: NodeSpec): k8s.KubeDeployment {
   const serverMap = platformConfigMap(scope, ctx, self, spec.component, 'config', spec.files);
+  const sync = spec.groupSync;
   return platformDeployment(scope, ctx, self, {
     component: spec.component,
+    // The image's user, which the group sync shares: the group file it writes is Trino's to read.
     user: TRINO_USER,
-    // Trino reads its files only at start: a change rolls the pods.
-    annotations: { [CONFIG_CHECKSUM]: checksum({ ...spec.files, ...spec.catalogs }) },
+    // Trino (and the group sync) read their files only at start: a change rolls the pods.
+    annotations: { [CONFIG_CHECKSUM]: checksum({ ...spec.files, ...spec.catalogs, ...sync?.files }) },
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+    initContainers: sync?.pod.initContainers,
     containers: [
       {
         name: 'trino',
         image: 'trino',
         env: spec.env,
         ports: [TRINO_PORTS.http.name],
-        volumeMounts: [{ name: 'config', mountPath: TRINO_ETC, readOnly: true }],
+        volumeMounts: [{ name: 'config', mountPath: TRINO_ETC, readOnly: true }, ...(sync ? [sync.pod.trinoMount] : [])],
         // The data directory and the JVM's temporary files (native libraries are unpacked there).
         writablePaths: [TRINO_DATA, '/tmp'],
         startup: { exec: HEALTH_CHECK, periodSeconds: 5, failureThreshold: 60 },
         readiness: { exec: HEALTH_CHECK, periodSeconds: 10 },
         liveness: { http: { path: '/v1/info', port: TRINO_PORTS.http.name }, periodSeconds: 20, failureThreshold: 6 },
       },
+      ...(sync?.pod.sidecars ?? []),
     ],
-    volumes: [configVolume(serverMap.name, spec.files, spec.catalogMap, spec.catalogs)],
+    volumes: [configVolume(serverMap.name, spec.files, spec.catalogMap, spec.catalogs), ...(sync?.pod.volumes ?? [])],
   });
 }
 
@@ -294,6 +317,8 @@ function buildCoordinator(
   const oidc = oidcSecretName(TRINO_SERVICE);
   // The Service is named after Trino itself: clients, the route and the workers' discovery reach the coordinator.
   platformService(scope, ctx, self, { component: 'coordinator', ports: [TRINO_PORTS.http.name], name: TRINO_SERVICE });
+  const syncFiles = { [GROUP_SYNC_SCRIPT]: groupSyncScript() };
+  const syncMap = platformConfigMap(scope, ctx, self, 'coordinator', 'group-sync', syncFiles);
   const deployment = nodeDeployment(scope, ctx, self, {
     component: 'coordinator',
     files: coordinatorFiles(ctx),
@@ -304,6 +329,7 @@ function buildCoordinator(
       secretEnv(TRINO_ENV.oidcClientId, oidc, 'client-id'),
       secretEnv(TRINO_ENV.oidcClientSecret, oidc, 'client-secret'),
     ],
+    groupSync: { pod: groupSyncPod(ctx, TRINO_SERVICE, syncMap.name), files: syncFiles },
   });
   const [key, reason] = Object.entries(
     exemption(

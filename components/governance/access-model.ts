@@ -5,7 +5,7 @@
 // https://trino.io/docs/current/security/opa-access-control.html).
 import { MASKS, PlatformRole, Privilege } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
-import { allRoleGroups, DEFAULT_ROLE, projectGroup, roleGroup } from './contract';
+import { allRoleGroups, DEFAULT_ROLE, projectGroup, roleGroup, TRINO_MANAGEMENT_USER } from './contract';
 
 /** Where the document is mounted in OPA's data tree: the Rego reads `data.access_model`. */
 export const ACCESS_DATA_PATH = 'access_model';
@@ -47,6 +47,10 @@ export interface AccessData {
   defaultRoleGroup: string;
   /** Operations with no resource every member may run. */
   memberOperations: string[];
+  /** Trino's fixed management users (`management.user`), by user name: they hold no group. */
+  managementUsers: string[];
+  /** What a management user may do: read system information (/metrics), nothing else. */
+  managementOperations: string[];
   /** Operations on queries, allowed to members on their own queries (`resource.user.user` is the caller). */
   ownQueryOperations: string[];
   /** Every other operation a member may run, and what it is checked against; anything unlisted is admin only. */
@@ -68,6 +72,13 @@ export interface AccessData {
 
 /** Running a query at all; every resource it touches is checked on its own. */
 const MEMBER_OPERATIONS = ['ExecuteQuery'];
+/**
+ * The management endpoints the coordinator serves its management user are MANAGEMENT_READ
+ * resources (/metrics), checked with ReadSystemInformation (ResourceSecurityDynamicFeature,
+ * ManagementAuthorizationFilter). WriteSystemInformation (graceful shutdown, PUT /v1/info/state)
+ * is only used on workers, whose file access control allows it (trino-config.ts workerRules).
+ */
+const MANAGEMENT_OPERATIONS = ['ReadSystemInformation'];
 const OWN_QUERY_OPERATIONS = ['ViewQueryOwnedBy', 'FilterViewQueryOwnedBy', 'KillQueryOwnedBy'];
 
 /** Checked against the catalog alone: allowed where any of the identity's grants names the catalog. */
@@ -190,6 +201,8 @@ export function compileAccessModel(config: Pick<PlatformConfig, 'prefix' | 'gove
     roleGroups: allRoleGroups(prefix),
     defaultRoleGroup: roleGroup(prefix, DEFAULT_ROLE),
     memberOperations: MEMBER_OPERATIONS,
+    managementUsers: [TRINO_MANAGEMENT_USER],
+    managementOperations: MANAGEMENT_OPERATIONS,
     ownQueryOperations: OWN_QUERY_OPERATIONS,
     operations: operationRules(),
     metadataSchemas: METADATA_SCHEMAS,

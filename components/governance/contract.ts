@@ -80,6 +80,20 @@ export function oidcEndpoints(ctx: BuildContext) {
   };
 }
 
+/** The realm's admin REST API on the back channel (the group sync reads users, roles and groups there). */
+export const adminRealmUrl = (ctx: BuildContext): string =>
+  `${ctx.url(KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name)}/admin/realms/${ctx.config.governance.realm}`;
+
+/** Keycloak's name for a client's service-account user (ServiceAccountConstants.SERVICE_ACCOUNT_USER_PREFIX); its `preferred_username`. */
+export const serviceAccountUsername = (clientId: string): string => `service-account-${clientId}`;
+
+/**
+ * The identity Trino's management endpoints act as over plain in-cluster HTTP (`management.user`:
+ * Prometheus scraping /metrics). Trino checks it like any identity (ReadSystemInformation), so the
+ * access model lets it read system information and nothing else.
+ */
+export const TRINO_MANAGEMENT_USER = 'trino-management';
+
 /** The Secret a service reads its OIDC client credentials from, in its own namespace: keys `client-id`, `client-secret`. */
 export const oidcSecretName = (service: string): string => `${service}-oidc`;
 export const OIDC_SECRET_KEYS = ['client-id', 'client-secret'] as const;

@@ -6,6 +6,7 @@
 // keycloak-config-cli parses import files with FAIL_ON_UNKNOWN_PROPERTIES (KeycloakImportProvider):
 // an unknown or misspelt field fails the reconcile Job, so it must fail here first.
 import { z } from 'zod';
+import { serviceAccountUsername } from './contract';
 
 /** keycloak-config-cli's variable substitution: `$(env:NAME)`, resolved from the Job's environment at import time. */
 export const ENV_PLACEHOLDER = /^\$\(env:[A-Z][A-Z0-9_]*\)$/;
@@ -95,14 +96,35 @@ export const credentialSchema = z.strictObject({
   temporary: z.boolean(),
 });
 
+/**
+ * The realm-management client's roles (Keycloak 26 AdminRoles.ALL_REALM_ROLES, organizations,
+ * impersonation and realm-admin): what a service account may do in the admin REST API.
+ */
+export const REALM_MANAGEMENT_ROLES = [
+  'realm-admin',
+  'create-client',
+  'impersonation',
+  ...['realm', 'users', 'clients', 'events', 'identity-providers', 'authorization', 'organizations'].flatMap((what) => [
+    `view-${what}`,
+    `manage-${what}`,
+  ]),
+  ...['users', 'clients', 'realms', 'groups', 'organizations'].map((what) => `query-${what}`),
+];
+/** The built-in client holding the admin roles of a realm. */
+export const REALM_MANAGEMENT_CLIENT = 'realm-management';
+
 export const userSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lowercase username'),
   enabled: z.boolean(),
+  /** Marks the service-account user of this client (keycloak-config-cli finds it by username and sets its roles). */
+  serviceAccountClientId: name.optional(),
   emailVerified: z.boolean().optional(),
   email: z.email().optional(),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
   realmRoles: z.array(name).optional(),
+  /** Client roles by client id; keycloak-config-cli sets each listed client's roles to exactly these. */
+  clientRoles: z.record(name, z.array(name)).optional(),
   /** Group paths, such as "/team-finance". */
   groups: z.array(z.string().startsWith('/')).optional(),
   credentials: z.array(credentialSchema).optional(),
@@ -224,7 +246,32 @@ export function realmReferenceProblems(realm: RealmRepresentation): string[] {
     for (const children of Object.values(component.subComponents ?? {})) children.forEach(secretsInline);
   };
   Object.values(realm.components).forEach((list) => list.forEach(secretsInline));
+  for (const client of realm.clients)
+    for (const mapper of client.protocolMappers ?? []) {
+      const audience = mapper.config['included.client.audience'];
+      if (audience !== undefined && !realm.clients.some((c) => c.clientId === audience))
+        problems.push(`client "${client.clientId}": audience "${audience}" is not a client of the realm`);
+    }
+  unique(
+    'protocol mapper',
+    realm.clients.flatMap((c) => (c.protocolMappers ?? []).map((m) => `${c.clientId}/${m.name}`)),
+  );
   for (const user of realm.users ?? []) {
+    const owner = user.serviceAccountClientId;
+    if (owner !== undefined) {
+      if (!realm.clients.some((c) => c.clientId === owner && c.serviceAccountsEnabled))
+        problems.push(`user "${user.username}": client "${owner}" has no service account enabled`);
+      if (user.username !== serviceAccountUsername(owner))
+        problems.push(`user "${user.username}": the service account of "${owner}" is named "${serviceAccountUsername(owner)}"`);
+    }
+    for (const [clientId, clientRoles] of Object.entries(user.clientRoles ?? {})) {
+      if (clientId !== REALM_MANAGEMENT_CLIENT)
+        problems.push(`user "${user.username}": client roles of "${clientId}", not a built-in client`);
+      else
+        for (const role of clientRoles)
+          if (!REALM_MANAGEMENT_ROLES.includes(role))
+            problems.push(`user "${user.username}": "${role}" is not a ${REALM_MANAGEMENT_CLIENT} role`);
+    }
     for (const role of user.realmRoles ?? []) if (!roles.has(role)) problems.push(`user "${user.username}": role "${role}" does not exist`);
     for (const group of user.groups ?? [])
       if (!groups.has(group)) problems.push(`user "${user.username}": group "${group}" does not exist`);

@@ -1,14 +1,23 @@
 // The platform realm, generated from the stack config and the service declarations: session and
 // brute-force settings, the five platform roles (analyst by default), team and project groups, a
 // `groups` claim that carries all three, one confidential client per OIDC client plan
-// (clients.ts), demo users where the environment asks for them, and LLDAP federation when the
-// directory runs. Every credential is a `$(env:NAME)` placeholder that keycloak-config-cli fills
+// (clients.ts) with the service-account user of each service that acts as itself, demo users
+// where the environment asks for them, and LLDAP federation when the directory runs. Every credential is a `$(env:NAME)` placeholder that keycloak-config-cli fills
 // from the reconcile Job's environment (Secrets), so the realm file itself holds no secret.
 import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { oidcClients, OidcClientPlan } from './clients';
-import { DEFAULT_ROLE, GROUPS_CLAIM, LLDAP_PORTS, LLDAP_SERVICE, projectGroup, roleGroup, teamGroup } from './contract';
+import {
+  DEFAULT_ROLE,
+  GROUPS_CLAIM,
+  LLDAP_PORTS,
+  LLDAP_SERVICE,
+  projectGroup,
+  roleGroup,
+  serviceAccountUsername,
+  teamGroup,
+} from './contract';
 import type {
   ClientRepresentation,
   ClientScopeRepresentation,
@@ -19,6 +28,7 @@ import type {
   RoleRepresentation,
   UserRepresentation,
 } from './keycloak-realm-schema';
+import { REALM_MANAGEMENT_CLIENT } from './keycloak-realm-schema';
 
 /** The client scope that puts roles, teams and projects into the GROUPS_CLAIM. */
 export const GROUPS_SCOPE = 'groups';
@@ -145,52 +155,93 @@ function groupsScope(): ClientScopeRepresentation {
   };
 }
 
-/** Access tokens name the client in `aud`, so a service can check a token was issued for it. */
-const audienceMapper = (clientId: string): ProtocolMapperRepresentation => ({
-  name: 'audience',
+/**
+ * Access tokens name the client in `aud`, so a service can check a token was issued for it; a
+ * client whose service calls another also names that one (`audience <client>`), so the callee
+ * accepts the tokens it is sent (Trino: http-server.authentication.jwt.required-audience).
+ */
+const audienceMapper = (name: string, audience: string): ProtocolMapperRepresentation => ({
+  name,
   protocol: 'openid-connect',
   protocolMapper: 'oidc-audience-mapper',
   config: {
-    'included.client.audience': clientId,
+    'included.client.audience': audience,
     'id.token.claim': 'false',
     'access.token.claim': 'true',
     'introspection.token.claim': 'true',
   },
 });
 
+/** What the client is for, for operators reading the console. */
+function clientDescription(config: PlatformConfig, plan: OidcClientPlan): string {
+  const parts: string[] = [];
+  if (plan.browserSignIn) {
+    const allowed = Object.entries(plan.allowedRoles)
+      .map(([service, roles]) => `${service}: ${roles.map((r) => roleGroup(config.prefix, r)).join(', ')}`)
+      .join('; ');
+    parts.push(`Sign-in for ${plan.signsIn.join(', ')}. Allowed roles (enforced by the service) - ${allowed}`);
+  }
+  if (plan.serviceAccount) parts.push(`Service account of ${plan.service} (client credentials)`);
+  return parts.join('. ');
+}
+
 /**
- * A confidential authorization-code client. Who may sign in (allowedRoles) is enforced by the
+ * A confidential client: authorization code for services users sign in to, client credentials
+ * for services acting as themselves, or both. Who may sign in (allowedRoles) is enforced by the
  * service itself or by oauth2-proxy's allowed groups: Keycloak has no per-client role gate
  * without a custom authentication flow, so the description records it for operators.
  */
 function client(config: PlatformConfig, plan: OidcClientPlan): ClientRepresentation {
-  const allowed = Object.entries(plan.allowedRoles)
-    .map(([service, roles]) => `${service}: ${roles.map((r) => roleGroup(config.prefix, r)).join(', ')}`)
-    .join('; ');
   return {
     clientId: plan.clientId,
     name: plan.clientId,
-    description: `Sign-in for ${plan.signsIn.join(', ')}. Allowed roles (enforced by the service) - ${allowed}`,
+    description: clientDescription(config, plan),
     ...(plan.webOrigins.length === 1 ? { baseUrl: `${plan.webOrigins[0]}/` } : {}),
     enabled: true,
     protocol: 'openid-connect',
     publicClient: false,
     clientAuthenticatorType: 'client-secret',
     secret: envPlaceholder(clientSecretVariable(plan.clientId)),
-    standardFlowEnabled: true,
+    standardFlowEnabled: plan.browserSignIn,
     implicitFlowEnabled: false,
     directAccessGrantsEnabled: false,
-    serviceAccountsEnabled: false,
+    serviceAccountsEnabled: plan.serviceAccount !== undefined,
     frontchannelLogout: false,
     fullScopeAllowed: true,
     redirectUris: plan.redirectUris,
     webOrigins: plan.webOrigins,
     // Keycloak keeps several values of one client attribute joined by "##" (Constants.CFG_DELIMITER).
     attributes: { 'post.logout.redirect.uris': plan.postLogoutRedirectUris.join('##') },
-    protocolMappers: [audienceMapper(plan.clientId)],
+    protocolMappers: [
+      audienceMapper('audience', plan.clientId),
+      ...plan.audiences.map((audience) => audienceMapper(`audience ${audience}`, audience)),
+    ],
     defaultClientScopes: CLIENT_DEFAULT_SCOPES,
     optionalClientScopes: CLIENT_OPTIONAL_SCOPES,
   };
+}
+
+/**
+ * The service-account user of each client that has one, with exactly the declared platform roles
+ * (the reconcile removes the default composite: IMPORT_BEHAVIORS_REMOVEDEFAULTROLEFROMUSER) and
+ * realm-management roles. The realm-management entry is always written, even empty, because
+ * keycloak-config-cli leaves the roles of a built-in client it is not given untouched
+ * (UserImportService.handleClientRoles, KeycloakUtil.isDefaultClient).
+ */
+function serviceAccountUsers(config: PlatformConfig, plans: OidcClientPlan[]): UserRepresentation[] {
+  return plans.flatMap((plan) =>
+    plan.serviceAccount
+      ? [
+          {
+            username: serviceAccountUsername(plan.clientId),
+            enabled: true,
+            serviceAccountClientId: plan.clientId,
+            realmRoles: plan.serviceAccount.roles.map((r) => roleGroup(config.prefix, r)),
+            clientRoles: { [REALM_MANAGEMENT_CLIENT]: plan.serviceAccount.realmManagement },
+          },
+        ]
+      : [],
+  );
 }
 
 function users(config: PlatformConfig): UserRepresentation[] {
@@ -293,7 +344,8 @@ export type RealmInputs = Pick<BuildContext, 'config' | 'services' | 'endpoint'>
 export function keycloakRealm(ctx: RealmInputs): RealmRepresentation {
   const { config } = ctx;
   const g = config.governance;
-  const demo = users(config);
+  const plans = oidcClients(config, ctx.services);
+  const realmUsers = [...serviceAccountUsers(config, plans), ...users(config)];
   return {
     realm: g.realm,
     enabled: true,
@@ -325,8 +377,8 @@ export function keycloakRealm(ctx: RealmInputs): RealmRepresentation {
     roles: { realm: realmRoles(config) },
     groups: groups(config),
     clientScopes: [groupsScope()],
-    clients: oidcClients(config, ctx.services).map((plan) => client(config, plan)),
-    ...(demo.length ? { users: demo } : {}),
+    clients: plans.map((plan) => client(config, plan)),
+    ...(realmUsers.length ? { users: realmUsers } : {}),
     components: g.directory.mode === 'lldap' ? ldapFederation(ctx, g.directory.baseDn) : {},
   };
 }

@@ -62,7 +62,7 @@ lldap.build = (_scope, ctx) =>
   });
 
 const SIGNING_IN = [
-  signingIn('notebooks', 'lab', 'native-oidc', { redirectPaths: ['/hub/oauth_callback'], allowedRoles: ['admin', 'engineer', 'analyst'] }),
+  signingIn('notebooks', 'lab', 'native-oidc', { redirectPaths: ['/hub/oauth_callback'] }),
   signingIn('dashboards', 'bi', 'native-oidc', { redirectPaths: ['/oauth-authorized/keycloak'] }),
   signingIn('pipelines', 'orchestrator', 'forward-auth'),
   signingIn('experiments', 'experiments', 'forward-auth', { allowedRoles: ['admin', 'engineer'] }),
@@ -242,7 +242,9 @@ describe('OIDC clients', () => {
       webOrigins: ['https://lab.platform.localhost'],
       attributes: { 'post.logout.redirect.uris': 'https://lab.platform.localhost/*' },
     });
-    expect(client('notebooks').description).toMatch(/notebooks: platform-admin, platform-engineer, platform-analyst/);
+    expect(client('notebooks').description).toMatch(
+      /notebooks: platform-admin, platform-engineer, platform-analyst, platform-user, platform-viewer/,
+    );
   });
 
   it('signs every forward-auth host in through the one oauth2-proxy client, its callback on each host', () => {
@@ -275,9 +277,12 @@ describe('OIDC clients', () => {
   });
 });
 
+/** The realm's people: every user but the services' service accounts. */
+const demoUsersOf = (realm: RealmRepresentation) => (realm.users ?? []).filter((u) => u.serviceAccountClientId === undefined);
+
 describe('demo users', () => {
   it('exist on k3d, one per role with its role only, a team, a project and a password placeholder', () => {
-    const users = realmOf(buildFor('k3d')).users!;
+    const users = demoUsersOf(realmOf(buildFor('k3d')));
     expect(users.map((u) => [u.username, u.realmRoles, u.groups])).toEqual([
       ['demo-admin', ['platform-admin'], ['/team-marketing', '/project-scoring']],
       ['demo-engineer', ['platform-engineer'], ['/team-finance', '/project-risk']],
@@ -290,17 +295,17 @@ describe('demo users', () => {
   });
 
   it.each(['eks', 'airgapped'])('do not exist on %s by default', (env) => {
-    expect(realmOf(buildFor(env)).users).toBeUndefined();
+    expect(demoUsersOf(realmOf(buildFor(env)))).toEqual([]);
   });
 
   it('exist on eks when the stack enables them', () => {
-    expect(realmOf(buildFor('eks', { governance: { demoUsers: true } })).users!.map((u) => u.username)).toEqual(
+    expect(demoUsersOf(realmOf(buildFor('eks', { governance: { demoUsers: true } }))).map((u) => u.username)).toEqual(
       PLATFORM_ROLES.map((r) => `demo-${r}`),
     );
   });
 
   it('are not created on k3d when the stack turns them off', () => {
-    expect(realmOf(buildFor('k3d', { governance: { demoUsers: false } })).users).toBeUndefined();
+    expect(demoUsersOf(realmOf(buildFor('k3d', { governance: { demoUsers: false } })))).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { evaluate } from '../../policies/engine';
 import { podSecurityLevel } from '../../policies/pod-security';
 import { RULES } from '../../policies/registry';
 import { policyContextFor } from '../../policies/context';
-import { buildFor, containerOf, envValue, find, objectsOf } from '../helpers/build';
+import { buildFor, containerOf, ENVIRONMENT_OVERRIDES, envValue, find, objectsOf } from '../helpers/build';
 
 const k3d = buildFor('k3d');
 const eks = buildFor('eks');
@@ -32,7 +32,7 @@ describe('Trino declaration', () => {
 
   it('lives in the compute layer, serves HTTP on 8080 and publishes metrics on it', () => {
     expect(decl.layer).toBe('compute');
-    expect(decl.images).toEqual(['trino']);
+    expect(decl.images).toEqual(['trino', 'python']);
     expect(decl.ports).toEqual([{ name: 'http', port: 8080, http: true }]);
     expect(decl.metrics).toEqual({ port: 'http', path: '/metrics' });
   });
@@ -46,10 +46,11 @@ describe('Trino declaration', () => {
     expect(client?.redirectUris).toEqual(['https://federation.platform.localhost/oauth2/callback']);
   });
 
-  it('connects to the Polaris API and OPA, reads the warehouse database and reads and writes the warehouse bucket', () => {
+  it('connects to the Polaris API, OPA and Keycloak, reads the warehouse database and reads and writes the warehouse bucket', () => {
     expect(decl.edges).toEqual([
       { to: 'polaris', port: 'api' },
       { to: 'opa', port: 'http' },
+      { to: 'keycloak', port: 'http' },
     ]);
     expect(decl.databases).toEqual([{ instance: 'warehouse', database: 'warehouse', access: 'read' }]);
     expect(decl.buckets).toEqual([{ name: 'warehouse', access: 'readwrite' }]);
@@ -98,6 +99,7 @@ describe('Trino on k3d: one coordinator that also runs the tasks', () => {
     expect(sources[0].configMap.items.map((i: any) => i.path).sort()).toEqual([
       'access-control.properties',
       'config.properties',
+      'group-provider.properties',
       'jvm.config',
       'log.properties',
       'node.properties',
@@ -407,7 +409,9 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
   });
 
   it('keeps a fixed worker count without an autoscaler when the bounds are equal', () => {
-    const b = buildFor('airgapped', { compute: { trino: { workers: { min: 3, max: 3 } } } });
+    // `compute` replaces the environment's own overrides (its package mirrors): keep them.
+    const compute = { ...(ENVIRONMENT_OVERRIDES.airgapped.compute as object), trino: { workers: { min: 3, max: 3 } } };
+    const b = buildFor('airgapped', { compute });
     expect(objectsOf(b, 'trino').filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
     expect(find(objectsOf(b, 'trino'), 'Deployment', 'trino-worker').spec.replicas).toBe(3);
   });
@@ -455,5 +459,81 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
     const memory = (b: PlatformBuild) => containerOf(deployment(b, 'trino-worker'), 'trino').resources.limits.memory;
     expect(memory(airgapped)).toBe('8Gi');
     expect(memory(eks)).toBe('16Gi');
+  });
+});
+
+describe("Trino's groups, synced from Keycloak", () => {
+  const coordinator = deployment(k3d, 'trino-coordinator');
+  const pod = coordinator.spec.template.spec;
+  const init = containerOf(coordinator, 'group-sync-init');
+  const sidecar = containerOf(coordinator, 'group-sync');
+  const groupProvider = parseProperties(coordinatorFile(k3d, 'group-provider.properties'));
+  const groupDir = groupProvider['file.group-file'].replace(/\/[^/]+$/, '');
+
+  it("acts as its own client's service account, which may only read users, groups and role members", () => {
+    expect(trinoOf(k3d).declaration.serviceAccount).toEqual({ roles: [], realmManagement: ['view-users', 'view-realm'] });
+  });
+
+  it("group-provider.properties: the coordinator reads users' groups from the synced file, re-read every few seconds", () => {
+    expect(groupProvider).toEqual({
+      'group-provider.name': 'file',
+      'file.group-file': '/var/lib/trino-groups/groups.txt',
+      'file.refresh-period': '5s',
+    });
+    expect(workerFile(eks, 'group-provider.properties')).toBeUndefined();
+  });
+
+  it('writes the file before Trino starts (an init container syncs until it succeeds), then keeps it current from a sidecar', () => {
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['group-sync-init']);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['trino', 'group-sync']);
+    for (const c of [init, sidecar]) {
+      expect(c.image).toBe('docker.io/library/python:3.12.13-slim-trixie');
+      expect(c.command).toEqual(['python3', '/opt/group-sync/group-sync.py']);
+    }
+    expect(init.args).toEqual(['--until-synced']);
+    expect(sidecar.args).toEqual([]);
+  });
+
+  it('shares the file through an emptyDir Trino mounts read-only at the directory group-provider.properties names', () => {
+    expect(containerOf(coordinator, 'trino').volumeMounts).toContainEqual({ name: 'groups', mountPath: groupDir, readOnly: true });
+    for (const c of [init, sidecar]) expect(c.volumeMounts).toContainEqual({ name: 'groups', mountPath: groupDir });
+    expect(pod.volumes.find((v: any) => v.name === 'groups').emptyDir).toBeDefined();
+    expect(pod.volumes.find((v: any) => v.name === 'group-sync').configMap.name).toBe('trino-coordinator-group-sync');
+    expect(podSecurityLevel(pod)).toBe('restricted');
+  });
+
+  it("reads Keycloak's admin API on the back channel with Trino's client credentials, as files of the trino-oidc Secret", () => {
+    const value = (name: string) => envValue(sidecar, name)?.value;
+    expect(value('KEYCLOAK_SIGNIN_URL')).toBe(
+      'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect/token',
+    );
+    expect(value('KEYCLOAK_ADMIN_URL')).toBe('http://keycloak.platform-governance.svc.cluster.local:8080/admin/realms/platform');
+    expect(pod.volumes.find((v: any) => v.name === 'group-sync-client').secret).toEqual({ secretName: 'trino-oidc', defaultMode: 0o440 });
+    const mount = sidecar.volumeMounts.find((m: any) => m.name === 'group-sync-client');
+    expect(mount.readOnly).toBe(true);
+    expect(value('CLIENT_SECRET_FILE')).toBe(`${mount.mountPath}/client-secret`);
+    expect(sidecar.env.some((e: any) => e.valueFrom)).toBe(false);
+  });
+
+  it('names the platform role groups and the default role group the access model uses, and syncs every 60 s', () => {
+    const value = (name: string) => envValue(sidecar, name)?.value;
+    expect(value('ROLE_GROUPS')).toBe('platform-admin,platform-engineer,platform-analyst,platform-user,platform-viewer');
+    expect(value('DEFAULT_ROLE_GROUP')).toBe('platform-analyst');
+    expect(value('SYNC_INTERVAL_SECONDS')).toBe('60');
+    expect(value('GROUP_FILE')).toBe(groupProvider['file.group-file']);
+    expect(
+      envValue(containerOf(deployment(buildFor('k3d', { prefix: 'acme' }), 'trino-coordinator'), 'group-sync'), 'ROLE_GROUPS').value,
+    ).toMatch(/^acme-admin,/);
+  });
+
+  it('keeps the sidecar ready while a group file exists (a Keycloak outage keeps the last one) and alive while its loop beats', () => {
+    expect(sidecar.readinessProbe.exec.command).toEqual(['test', '-f', groupProvider['file.group-file']]);
+    expect(sidecar.livenessProbe.exec.command).toEqual(['python3', '/opt/group-sync/group-sync.py', '--alive']);
+  });
+
+  it('runs on the coordinator only: workers resolve no groups', () => {
+    const worker = deployment(eks, 'trino-worker').spec.template.spec;
+    expect(worker.initContainers).toBeUndefined();
+    expect(worker.containers.map((c: any) => c.name)).toEqual(['trino']);
   });
 });

@@ -1,7 +1,7 @@
 // The decisions of the Rego bundle, through its TypeScript mirror (access-evaluator.ts), for each
 // persona over Trino's real request shapes (test/fixtures/trino-opa).
 import { ADMIN_ONLY_OPERATIONS } from '../../components/governance/access-model';
-import { OPA_DECISIONS } from '../../components/governance/contract';
+import { OPA_DECISIONS, TRINO_MANAGEMENT_USER } from '../../components/governance/contract';
 import { assistantPolicy, decide, trinoPolicy, TrinoInput } from './access-evaluator';
 import { FIXTURE_NAMES, onTable, PERSONAS, request, table, testModel, withResource } from './trino-requests';
 
@@ -201,6 +201,28 @@ describe('every member', () => {
         action: { operation: 'CreateBranch', resource: table('iceberg', 'raw', 'events') },
       }),
     ).toBe(false);
+  });
+});
+
+describe("Trino's management user (management.user: /metrics over in-cluster HTTP)", () => {
+  const who = { user: TRINO_MANAGEMENT_USER, groups: [] };
+
+  it('may read system information, which the coordinator checks for its management endpoints', () => {
+    expect(allowed(request('read-system-information', who))).toBe(true);
+  });
+
+  it('may do nothing else: no write of system information, no query, no data, no batch item', () => {
+    expect(allowed({ ...request('read-system-information', who), action: { operation: 'WriteSystemInformation' } })).toBe(false);
+    for (const name of FIXTURE_NAMES.filter((n) => n !== 'read-system-information'))
+      expect([name, allowed(request(name, who))]).toEqual([name, false]);
+    expect(batch(request('filter-catalogs.batch', who))).toEqual([]);
+  });
+
+  it('is known by name only: another user with no role is refused, and the rule follows the model', () => {
+    expect(allowed(request('read-system-information', { user: 'prometheus', groups: [] }))).toBe(false);
+    const renamed = { ...model, managementUsers: ['ops-metrics'] };
+    expect(trinoPolicy(renamed, request('read-system-information', { user: 'ops-metrics', groups: [] })).allow).toBe(true);
+    expect(trinoPolicy(renamed, request('read-system-information', who)).allow).toBe(false);
   });
 });
 

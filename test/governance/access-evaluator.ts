@@ -42,6 +42,7 @@ export const MIRRORED_RULES = {
     'in_any',
     'is_admin',
     'is_member',
+    'is_management',
     'sees_personal_data',
     'identity_grants',
     'name_matches',
@@ -97,6 +98,9 @@ export function trinoPolicy(data: AccessData, input: TrinoInput) {
 
   // is_member if in_any(model.memberGroups)
   const is_member = in_any(model.memberGroups);
+
+  // is_management if input.context.identity.user in model.managementUsers
+  const is_management = model.managementUsers.includes(input.context?.identity?.user);
 
   // sees_personal_data if in_any(model.unmaskedGroups)
   const sees_personal_data = in_any(model.unmaskedGroups);
@@ -168,6 +172,8 @@ export function trinoPolicy(data: AccessData, input: TrinoInput) {
   const allow = (action: TrinoAction): boolean => {
     // allow if is_admin
     if (is_admin) return true;
+    // allow if { is_management; input.action.operation in model.managementOperations }
+    if (is_management && model.managementOperations.includes(action.operation)) return true;
     // allow if { is_member; input.action.operation in model.memberOperations }
     if (is_member && model.memberOperations.includes(action.operation)) return true;
     // allow if { is_member; input.action.operation in model.ownQueryOperations

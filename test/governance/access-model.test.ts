@@ -5,7 +5,9 @@ import {
   PRIVILEGE_OPERATIONS,
   renderAccessData,
 } from '../../components/governance/access-model';
-import { configFor } from '../helpers/build';
+import { parseProperties } from '../../components/compute/trino-properties';
+import { TRINO_MANAGEMENT_USER } from '../../components/governance/contract';
+import { buildFor, configFor, find, objectsOf } from '../helpers/build';
 import { CUSTOMERS, TEST_ACCESS, testConfig, testModel } from './trino-requests';
 
 /**
@@ -106,6 +108,13 @@ describe('the compiled access model of the k3d profile', () => {
 
   it('shows personal data in clear to admins and the roles not listed as masked', () => {
     expect(data.unmaskedGroups).toEqual(['platform-admin', 'platform-engineer', 'platform-analyst']);
+  });
+
+  it("lets Trino's management user read system information only, the user Trino's config names as management.user", () => {
+    expect(data.managementUsers).toEqual([TRINO_MANAGEMENT_USER]);
+    expect(data.managementOperations).toEqual(['ReadSystemInformation']);
+    const config = find(objectsOf(buildFor('k3d'), 'trino'), 'ConfigMap', 'trino-coordinator-config').data['config.properties'];
+    expect(parseProperties(config)['management.user']).toBe(TRINO_MANAGEMENT_USER);
   });
 
   it('opens the assistant to the configured roles', () => {

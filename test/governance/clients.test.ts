@@ -54,3 +54,54 @@ describe('OIDC clients are derived from the public hosts', () => {
     expect(idle.redirectUris).toEqual([]);
   });
 });
+
+describe('machine identities and audiences are derived from the declarations', () => {
+  const acting = (name: string, extra: Partial<ServiceDeclaration>): ServiceDeclaration => ({ ...svc(name), ...extra });
+  const trino = acting('trino', {
+    publicHost: { name: 'federation', port: 'http', signIn: 'native-oidc', redirectPaths: ['/oauth2/callback'] },
+    serviceAccount: { roles: [], realmManagement: ['view-users'] },
+  });
+  const dbt = acting('dbt', { serviceAccount: { roles: ['engineer'], realmManagement: [] }, edges: [{ to: 'trino', port: 'http' }] });
+  const superset = acting('superset', {
+    publicHost: { name: 'bi', port: 'http', signIn: 'native-oidc', redirectPaths: ['/oauth-authorized/keycloak'] },
+    edges: [{ to: 'trino', port: 'http' }],
+  });
+  const polaris = acting('polaris', { edges: [{ to: 'trino', port: 'http' }] });
+  const clients = oidcClients(config, [trino, dbt, superset, polaris]);
+  const byId = (id: string) => clients.filter((c) => c.clientId === id);
+
+  it("gives a signing-in service with a service account one client that does both, with the service's roles", () => {
+    expect(byId('trino')).toHaveLength(1);
+    expect(byId('trino')[0]).toMatchObject({ browserSignIn: true, serviceAccount: { roles: [], realmManagement: ['view-users'] } });
+  });
+
+  it('gives a service acting only as itself a client of its own, with no browser sign-in and no redirect', () => {
+    expect(byId('dbt')).toEqual([
+      {
+        clientId: 'dbt',
+        service: 'dbt',
+        signsIn: [],
+        redirectUris: [],
+        webOrigins: [],
+        postLogoutRedirectUris: [],
+        allowedRoles: {},
+        browserSignIn: false,
+        serviceAccount: { roles: ['engineer'], realmManagement: [] },
+        audiences: ['trino'],
+      },
+    ]);
+  });
+
+  it('gives no service account and no client to services that do not declare one and do not sign users in', () => {
+    expect(byId('superset')[0].serviceAccount).toBeUndefined();
+    expect(byId('polaris')).toEqual([]);
+    expect(clients.map((c) => c.clientId)).toEqual(['trino', 'superset', 'dbt']);
+  });
+
+  it('names in its audience the client of every service its service connects to, and only those', () => {
+    expect(byId('superset')[0].audiences).toEqual(['trino']);
+    expect(byId('trino')[0].audiences).toEqual([]);
+    const alone = oidcClients(config, [dbt]);
+    expect(alone[0].audiences).toEqual([]);
+  });
+});

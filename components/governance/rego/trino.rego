@@ -35,6 +35,10 @@ is_admin if in_any(model.adminGroups)
 
 is_member if in_any(model.memberGroups)
 
+# Trino's fixed management user (management.user): Prometheus scrapes /metrics as it over
+# in-cluster HTTP, with no token and no group. Known by name, it may read system information only.
+is_management if input.context.identity.user in model.managementUsers
+
 sees_personal_data if in_any(model.unmaskedGroups)
 
 identity_grants contains grant if {
@@ -96,6 +100,11 @@ action_resources(action) := [action.resource, object.get(action, "targetResource
 default allow := false
 
 allow if is_admin
+
+allow if {
+	is_management
+	input.action.operation in model.managementOperations
+}
 
 allow if {
 	is_member
