@@ -1,7 +1,16 @@
 // Every service the platform knows, in build order. A service is on when its definition says so
 // for the environment; everything else is derived from the declarations of those that are on.
 import type { ServiceDefinition } from './platform/service';
+import { dbtDefinition } from './compute/dbt';
+import { sparkDefinition } from './compute/spark';
+import { trinoDefinition } from './compute/trino';
 import { traefikDefinition } from './edge/traefik';
+import { keycloakDefinition } from './governance/keycloak';
+import { lldapDefinition } from './governance/lldap';
+import { oauth2ProxyDefinition } from './governance/oauth2-proxy';
+import { opaDefinition } from './governance/opa';
+import { openmetadataDefinition } from './governance/openmetadata';
+import { opensearchDefinition } from './governance/opensearch';
 import { polarisDefinition } from './storage/polaris';
 import { postgresDefinition } from './storage/postgres';
 import { seaweedfsDefinition } from './storage/seaweedfs';
@@ -11,5 +20,14 @@ export const SERVICE_DEFINITIONS: ServiceDefinition[] = [
   postgresDefinition('warehouse'),
   seaweedfsDefinition,
   polarisDefinition,
+  trinoDefinition,
+  sparkDefinition,
+  dbtDefinition,
   traefikDefinition,
+  keycloakDefinition,
+  oauth2ProxyDefinition,
+  lldapDefinition,
+  opaDefinition,
+  opensearchDefinition,
+  openmetadataDefinition,
 ];
