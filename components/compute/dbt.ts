@@ -66,7 +66,7 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
     // The identity it runs as: the realm gives client `dbt` a service account in this role, which
     // the access model lets build in the Iceberg schemas, and Trino's client in its tokens' audience
     // (from the edge); the identity provider plans the `dbt-oidc` Secret here.
-    serviceAccount: { roles: ['engineer'], realmManagement: [] },
+    serviceAccount: { roles: ['engineer'], realmManagement: [], accessTokenSeconds: DBT_TOKEN_LIFESPAN_SECONDS },
     resources: { build: BUILD_SIZING },
     externalEndpoints: [
       { cidrs: packageIndex.cidrs, ports: [urlPort(index)] },

@@ -211,7 +211,11 @@ function client(config: PlatformConfig, plan: OidcClientPlan): ClientRepresentat
     redirectUris: plan.redirectUris,
     webOrigins: plan.webOrigins,
     // Keycloak keeps several values of one client attribute joined by "##" (Constants.CFG_DELIMITER).
-    attributes: { 'post.logout.redirect.uris': plan.postLogoutRedirectUris.join('##') },
+    attributes: {
+      'post.logout.redirect.uris': plan.postLogoutRedirectUris.join('##'),
+      // A machine identity whose one token must last a whole run (ClientModel access.token.lifespan, seconds).
+      ...(plan.serviceAccount?.accessTokenSeconds ? { 'access.token.lifespan': String(plan.serviceAccount.accessTokenSeconds) } : {}),
+    },
     protocolMappers: [
       audienceMapper('audience', plan.clientId),
       ...plan.audiences.map((audience) => audienceMapper(`audience ${audience}`, audience)),

@@ -93,7 +93,12 @@ export interface ServiceDeclaration {
    * provider gives its client a service account holding these platform roles and, for services that
    * read the directory, these realm-management roles (`view-users`, `query-groups`, ...).
    */
-  serviceAccount?: { roles: PlatformRole[]; realmManagement: string[] };
+  serviceAccount?: {
+    roles: PlatformRole[];
+    realmManagement: string[];
+    /** The lifespan of its access tokens when one token must outlive the realm's default (a batch run). */
+    accessTokenSeconds?: number;
+  };
   /** Pods that call the Kubernetes API (ingress controllers, spawners): all of them, or only these components. */
   watchesApiServer?: boolean | string[];
   /** Endpoints outside the cluster the service must reach, opened only as allowed by egress config. */

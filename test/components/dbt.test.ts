@@ -110,9 +110,15 @@ describe("dbt's identity in the realm", () => {
     expect(profiles.platform.outputs.prod.user).toBe(serviceAccountUsername(client.clientId));
   });
 
-  it('asks for tokens that outlive a run: one token serves it all', () => {
-    expect(DBT_TOKEN_LIFESPAN_SECONDS).toBeGreaterThanOrEqual(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds);
-    expect(DBT_TOKEN_LIFESPAN_SECONDS).toBeGreaterThan(k3d.config.governance.sessions.accessTokenSeconds);
+  it('gets tokens from the realm that outlive a run: one token serves it all', () => {
+    const realmConfig = find(objectsOf(k3d, 'keycloak'), 'ConfigMap', 'keycloak-realm-config').data;
+    const realm = JSON.parse(realmConfig[`${k3d.config.governance.realm}.json`]);
+    const lifespan = Number(realm.clients.find((c: any) => c.clientId === 'dbt').attributes['access.token.lifespan']);
+    expect(lifespan).toBe(DBT_TOKEN_LIFESPAN_SECONDS);
+    expect(lifespan).toBeGreaterThanOrEqual(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds);
+    expect(lifespan).toBeGreaterThan(k3d.config.governance.sessions.accessTokenSeconds);
+    const trino = realm.clients.find((c: any) => c.clientId === 'trino');
+    expect(trino.attributes['access.token.lifespan']).toBeUndefined();
   });
 });
 
