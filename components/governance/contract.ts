@@ -14,6 +14,8 @@ export const KEYCLOAK_PORTS = {
   management: { name: 'management', port: 9000 },
   /** JGroups (jdbc-ping discovery) between replicas. */
   cluster: { name: 'jgroups', port: 7800 },
+  /** FD_SOCK2 failure detection: the cluster port plus jgroups.fd.port-offset (50000) (server guide, caching network ports). */
+  failureDetection: { name: 'jgroups-fd', port: 57800 },
 } as const;
 /** The functional host of the identity provider. */
 export const IDENTITY_HOST = 'identity';

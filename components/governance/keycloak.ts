@@ -72,6 +72,7 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
       { ...KEYCLOAK_PORTS.management, http: true },
       // JGroups between replicas; pods of one service reach each other on their own ports.
       KEYCLOAK_PORTS.cluster,
+      KEYCLOAK_PORTS.failureDetection,
     ],
     publicHost: { name: IDENTITY_HOST, port: KEYCLOAK_PORTS.http.name, signIn: 'none' },
     metrics: { port: KEYCLOAK_PORTS.management.name, path: '/metrics' },
@@ -140,7 +141,7 @@ function buildSecrets(ctx: BuildContext): void {
 }
 
 function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): void {
-  const { http, management, cluster } = KEYCLOAK_PORTS;
+  const { http, management, cluster, failureDetection } = KEYCLOAK_PORTS;
   const augmented = { name: 'augmented', mountPath: AUGMENTED_DIR };
   platformService(scope, ctx, self, { component: 'server', ports: [http.name, management.name] });
   platformDeployment(scope, ctx, self, {
@@ -169,7 +170,7 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
         image: 'keycloak',
         args: ['start', '--optimized'],
         env: serverEnv(ctx),
-        ports: [http.name, management.name, cluster.name],
+        ports: [http.name, management.name, cluster.name, failureDetection.name],
         // Started --optimized, the server only reads the build.
         volumeMounts: [{ ...augmented, readOnly: true }],
         writablePaths: [`${HOME}/data`, '/tmp'],

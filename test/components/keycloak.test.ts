@@ -57,11 +57,12 @@ describe('Keycloak declaration', () => {
     expect(SERVICE_DEFINITIONS).toContain(keycloakDefinition);
   });
 
-  it('serves HTTP, management (health, metrics) and JGroups on the contract ports, metrics on /metrics', () => {
+  it('serves HTTP, management (health, metrics), JGroups and its failure detection on the contract ports, metrics on /metrics', () => {
     expect(decl.ports).toEqual([
       { name: 'http', port: 8080, http: true },
       { name: 'management', port: 9000, http: true },
       { name: 'jgroups', port: 7800 },
+      { name: 'jgroups-fd', port: 57800 },
     ]);
     expect(decl.metrics).toEqual({ port: 'management', path: '/metrics' });
   });
@@ -130,6 +131,7 @@ describe('Keycloak server', () => {
       ['http', 8080],
       ['management', 9000],
       ['jgroups', 7800],
+      ['jgroups-fd', 57800],
     ]);
     const service = find(objectsOf(k3d, 'keycloak'), 'Service', 'keycloak');
     expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
@@ -156,9 +158,9 @@ describe('Keycloak server', () => {
     expect(envValue(c, 'KC_CACHE_EMBEDDED_NETWORK_BIND_PORT').value).toBe(String(KEYCLOAK_PORTS.cluster.port));
     expect(Boolean(d.spec.template.spec.topologySpreadConstraints)).toBe(replicas > 1);
     expect(objectsOf(b, 'keycloak').some((o) => o.kind === 'PodDisruptionBudget')).toBe(replicas > 1);
-    // Replicas reach each other on 7800: the service's pods may talk among themselves on its ports.
+    // Replicas reach each other on 7800 and the failure-detection socket on 57800: the service's pods may talk among themselves on its ports.
     const ingress = find(objectsOf(b, 'keycloak'), 'NetworkPolicy', 'keycloak-ingress');
-    expect(ingress.spec.ingress[0].ports.map((p: any) => p.port)).toContain(7800);
+    expect(ingress.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(expect.arrayContaining([7800, 57800]));
   });
 
   it('keeps the heap within the memory limit, leaving room for metaspace and threads', () => {
