@@ -5,7 +5,7 @@
 // https://trino.io/docs/current/security/opa-access-control.html).
 import { MASKS, PlatformRole, Privilege } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
-import { allRoleGroups, DEFAULT_ROLE, projectGroup, roleGroup, TRINO_MANAGEMENT_USER } from './contract';
+import { allRoleGroups, DEFAULT_ROLE, OPA_DECISIONS, projectGroup, roleGroup, TRINO_MANAGEMENT_USER } from './contract';
 
 /** Where the document is mounted in OPA's data tree: the Rego reads `data.access_model`. */
 export const ACCESS_DATA_PATH = 'access_model';
@@ -68,7 +68,11 @@ export interface AccessData {
   maskTemplates: Record<Mask, string>;
   rowFilters: CompiledRowFilter[];
   assistantGroups: string[];
+  /** OPA's own REST API (package system.authz): the decisions callers may POST, the paths they may GET, as path segments. */
+  api: { decisions: string[][]; reads: string[][] };
 }
+
+const pathSegments = (path: string): string[] => path.split('/').filter(Boolean);
 
 /** Running a query at all; every resource it touches is checked on its own. */
 const MEMBER_OPERATIONS = ['ExecuteQuery'];
@@ -240,6 +244,7 @@ export function compileAccessModel(config: Pick<PlatformConfig, 'prefix' | 'gove
       expression: f.expression,
     })),
     assistantGroups: unique(access.assistant.roles.map((r) => roleGroup(prefix, r))),
+    api: { decisions: Object.values(OPA_DECISIONS).map(pathSegments), reads: [['health'], ['metrics']] },
   };
 }
 

@@ -65,6 +65,8 @@ export function opaArgs(modules: string[]): string[] {
     `--addr=:${OPA_PORTS.http.port}`,
     // /health and /metrics only (`--diagnostic-addr`: "read-only diagnostic listening address ... for /health and /metric APIs").
     `--diagnostic-addr=:${OPA_PORTS.diagnostics.port}`,
+    // Only the decisions of the contract, health and metrics: policies and data are read-only (rego/system.authz.rego).
+    '--authorization=basic',
     '--log-format=json',
     '--log-level=info',
     // Every decision (input, path, result) as a JSON line on stdout, for the log pipeline.

@@ -2,7 +2,7 @@
 // persona over Trino's real request shapes (test/fixtures/trino-opa).
 import { ADMIN_ONLY_OPERATIONS } from '../../components/governance/access-model';
 import { OPA_DECISIONS, TRINO_MANAGEMENT_USER } from '../../components/governance/contract';
-import { assistantPolicy, decide, trinoPolicy, TrinoInput } from './access-evaluator';
+import { assistantPolicy, authzPolicy, decide, trinoPolicy, TrinoInput } from './access-evaluator';
 import { FIXTURE_NAMES, onTable, PERSONAS, request, table, testModel, withResource } from './trino-requests';
 
 const model = testModel();
@@ -291,5 +291,29 @@ describe('the decision paths Trino and the assistant call', () => {
     expect(decide(model, OPA_DECISIONS.rowFilters, request('get-row-filters', who))).toEqual([{ expression: "region = 'EU'" }]);
     expect(decide(model, OPA_DECISIONS.batchColumnMasks, request('get-column-mask.batch', who))).toHaveLength(4);
     expect(decide(model, OPA_DECISIONS.assistant, request('execute-query', PERSONAS.analyst))).toBe(true);
+  });
+});
+
+describe("OPA's own API (system.authz)", () => {
+  const ask = (method: string, path: string) => authzPolicy(model, { method, path: path.split('/').filter(Boolean) });
+
+  it('answers every decision of the contract, by POST', () => {
+    for (const decision of Object.values(OPA_DECISIONS)) expect([decision, ask('POST', decision)]).toEqual([decision, true]);
+  });
+
+  it('serves health and metrics', () => {
+    expect([ask('GET', '/health'), ask('GET', '/metrics')]).toEqual([true, true]);
+  });
+
+  it('refuses to replace policies or data, to read the model, or to evaluate anything else', () => {
+    expect(ask('PUT', '/v1/policies/trino.rego')).toBe(false);
+    expect(ask('DELETE', '/v1/policies/system.authz.rego')).toBe(false);
+    expect(ask('PUT', '/v1/data/access_model')).toBe(false);
+    expect(ask('PATCH', '/v1/data/access_model')).toBe(false);
+    expect(ask('GET', '/v1/data/access_model')).toBe(false);
+    expect(ask('GET', '/v1/data/trino/allow')).toBe(false);
+    expect(ask('POST', '/v1/data/trino')).toBe(false);
+    expect(ask('POST', '/v1/data/trino/identity_groups')).toBe(false);
+    expect(ask('POST', '/v1/query')).toBe(false);
   });
 });

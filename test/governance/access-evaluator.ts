@@ -60,6 +60,7 @@ export const MIRRORED_RULES = {
     'batchColumnMasks',
   ],
   assistant: ['allow'],
+  'system.authz': ['allow'],
 } as const;
 
 class ConflictError extends Error {}
@@ -301,4 +302,14 @@ export function decide(data: AccessData, path: string, input: TrinoInput): unkno
 /** data.trino.identity_groups for an identity, as the assistant package reads it. */
 function identityGroups(data: AccessData, groups: string[]): Set<string> {
   return trinoPolicy(data, { context: { identity: { user: '', groups } }, action: { operation: 'ExecuteQuery' } }).identity_groups;
+}
+
+/** package system.authz: OPA's own API authorization, for `{method, path}` (path as segments). */
+export function authzPolicy(data: AccessData, input: { method: string; path: string[] }): boolean {
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
+  // default allow := false
+  // allow if { input.method == "POST"; input.path in data.access_model.api.decisions }
+  if (input.method === 'POST' && data.api.decisions.some((p) => same(p, input.path))) return true;
+  // allow if { input.method == "GET"; input.path in data.access_model.api.reads }
+  return input.method === 'GET' && data.api.reads.some((p) => same(p, input.path));
 }

@@ -52,11 +52,12 @@ describe('OPA Deployment', () => {
   });
 
   it('serves on all interfaces, diagnostics apart, logs JSON with every decision on stdout, and never checks for releases', () => {
-    expect(container.args.slice(0, 9)).toEqual([
+    expect(container.args.slice(0, 10)).toEqual([
       'run',
       '--server',
       '--addr=:8181',
       '--diagnostic-addr=:8282',
+      '--authorization=basic',
       '--log-format=json',
       '--log-level=info',
       '--set=decision_logs.console=true',
@@ -69,8 +70,13 @@ describe('OPA Deployment', () => {
   it('loads every Rego module and the compiled model at data.access_model, each a key of the ConfigMap mounted there', () => {
     const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.mountPath, m.name]));
     const volumes = Object.fromEntries(deploymentOf(k3d).spec.template.spec.volumes.map((v: any) => [v.name, v.configMap?.name]));
-    const files = container.args.slice(9) as string[];
-    expect(files).toEqual(['/policies/assistant.rego', '/policies/trino.rego', `${ACCESS_DATA_PATH}:/data/${ACCESS_DATA_FILE}`]);
+    const files = container.args.slice(10) as string[];
+    expect(files).toEqual([
+      '/policies/assistant.rego',
+      '/policies/system.authz.rego',
+      '/policies/trino.rego',
+      `${ACCESS_DATA_PATH}:/data/${ACCESS_DATA_FILE}`,
+    ]);
     for (const arg of files) {
       const file = arg.split(':').pop()!;
       const dir = file.slice(0, file.lastIndexOf('/'));

@@ -25,8 +25,8 @@ const definedRules = (source: string): Set<string> =>
   );
 
 describe('the Rego modules', () => {
-  it('are trino.rego (package trino) and assistant.rego (package assistant), each importing rego.v1', () => {
-    expect(Object.keys(modules)).toEqual(['assistant.rego', 'trino.rego']);
+  it('are trino.rego, assistant.rego and system.authz.rego, each in the package of its name, importing rego.v1', () => {
+    expect(Object.keys(modules)).toEqual(['assistant.rego', 'system.authz.rego', 'trino.rego']);
     for (const [file, source] of Object.entries(modules)) {
       expect([file, packageOf(source)]).toEqual([file, file.replace(/\.rego$/, '')]);
       expect([file, /^import rego\.v1$/m.test(source)]).toEqual([file, true]);
@@ -65,6 +65,8 @@ describe('the Rego modules', () => {
       'FilterColumns',
       'GetRowFilters',
       'GetColumnMask',
+      'POST',
+      'GET',
     ]);
     const markers = new Set(['{type}', '{column}', '', '\\"', '\\"\\"', 'expression', 'index', 'viewExpression']);
     for (const [file, source] of Object.entries(modules)) {
