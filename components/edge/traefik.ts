@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { selectorLabels, standardLabels } from '../base/labels';
 import { platformConfigMap, platformDeployment } from '../base/workload';
 import type { BuildContext } from '../platform/context';
-import { ingressClassName } from '../platform/routes';
+import { ingressClassName, publicHttpsPort } from '../platform/routes';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { exemption } from '../../policies/engine';
 import { forwardAuthConfig } from '../governance/forward-auth';
@@ -66,9 +66,10 @@ function traefikArgs(ctx: BuildContext): string[] {
   const published = `${ctx.namespaceOf('traefik')}/traefik`;
   return [
     `--entryPoints.web.address=:${PORTS.web}/tcp`,
-    // `to=:443`, not `to=websecure`: a named entrypoint redirects to its listen port (8443), which
+    // `to=:<port>`, not `to=websecure`: a named entrypoint redirects to its listen port (8443), which
     // the Service does not expose (pkg/provider/traefik/internal.go getEntryPointPort; the chart does the same).
-    '--entryPoints.web.http.redirections.entryPoint.to=:443',
+    // The port is the one browsers use: 443, or a k3d cluster's host port.
+    `--entryPoints.web.http.redirections.entryPoint.to=:${publicHttpsPort(ctx.config)}`,
     '--entryPoints.web.http.redirections.entryPoint.scheme=https',
     '--entryPoints.web.http.redirections.entryPoint.permanent=true',
     `--entryPoints.websecure.address=:${PORTS.websecure}/tcp`,

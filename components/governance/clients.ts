@@ -8,7 +8,7 @@
 import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
 import { effectiveEdges } from '../platform/graph';
-import { publicHostName } from '../platform/routes';
+import { publicOrigin } from '../platform/routes';
 import type { ServiceDeclaration } from '../platform/service';
 import { OAUTH2_PROXY_SERVICE } from './contract';
 
@@ -33,8 +33,6 @@ export interface OidcClientPlan {
   /** Other clients its access tokens name in `aud`: those of the services its service connects to. */
   audiences: string[];
 }
-
-const origin = (host: string) => `https://${host}`;
 
 export function oidcClients(config: PlatformConfig, services: ServiceDeclaration[]): OidcClientPlan[] {
   const clients = signInClients(config, services);
@@ -71,14 +69,14 @@ function signInClients(config: PlatformConfig, services: ServiceDeclaration[]): 
   for (const s of services) {
     const host = s.publicHost;
     if (host?.signIn !== 'native-oidc') continue;
-    const fqdn = publicHostName(host, config.domain);
+    const origin = publicOrigin(config, host);
     clients.push({
       clientId: s.name,
       service: s.name,
       signsIn: [s.name],
-      redirectUris: (host.redirectPaths ?? []).map((path) => `${origin(fqdn)}${path}`),
-      webOrigins: [origin(fqdn)],
-      postLogoutRedirectUris: [`${origin(fqdn)}/*`],
+      redirectUris: (host.redirectPaths ?? []).map((path) => `${origin}${path}`),
+      webOrigins: [origin],
+      postLogoutRedirectUris: [`${origin}/*`],
       allowedRoles: { [s.name]: host.allowedRoles ?? [...PLATFORM_ROLES] },
       browserSignIn: true,
       audiences: [],
@@ -86,14 +84,14 @@ function signInClients(config: PlatformConfig, services: ServiceDeclaration[]): 
   }
   // The provider has its client whenever it runs, so it starts even before anything is protected.
   if (forwardAuth.length || services.some((s) => s.name === OAUTH2_PROXY_SERVICE)) {
-    const hosts = forwardAuth.map((s) => publicHostName(s.publicHost!, config.domain));
+    const origins = forwardAuth.map((s) => publicOrigin(config, s.publicHost!));
     clients.push({
       clientId: OAUTH2_PROXY_SERVICE,
       service: OAUTH2_PROXY_SERVICE,
       signsIn: forwardAuth.map((s) => s.name),
-      redirectUris: hosts.map((h) => `${origin(h)}${OAUTH2_CALLBACK_PATH}`),
-      webOrigins: hosts.map(origin),
-      postLogoutRedirectUris: hosts.map((h) => `${origin(h)}/*`),
+      redirectUris: origins.map((o) => `${o}${OAUTH2_CALLBACK_PATH}`),
+      webOrigins: origins,
+      postLogoutRedirectUris: origins.map((o) => `${o}/*`),
       allowedRoles: Object.fromEntries(forwardAuth.map((s) => [s.name, s.publicHost!.allowedRoles ?? [...PLATFORM_ROLES]])),
       browserSignIn: true,
       audiences: [],

@@ -5,7 +5,7 @@ import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-sche
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { FORWARD_AUTH_SERVICE, IDENTITY_SERVICE } from '../platform/graph';
-import { publicHostName } from '../platform/routes';
+import { publicOrigin } from '../platform/routes';
 
 export const KEYCLOAK_SERVICE = IDENTITY_SERVICE;
 export const KEYCLOAK_PORTS = {
@@ -61,7 +61,7 @@ export const GROUPS_CLAIM = 'groups';
 
 /** The public issuer: what browsers are sent to and what every token's `iss` says. */
 export const issuerUrl = (config: PlatformConfig): string =>
-  `https://${publicHostName({ name: IDENTITY_HOST }, config.domain)}/realms/${config.governance.realm}`;
+  `${publicOrigin(config, { name: IDENTITY_HOST })}/realms/${config.governance.realm}`;
 
 /** The realm on the in-cluster back channel (token, JWKS, userinfo from server to server). */
 export const backchannelRealmUrl = (ctx: BuildContext): string =>

@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { platformConfigMap, platformService, platformStatefulSet } from '../base/workload';
 import type { BuildContext } from '../platform/context';
-import { publicHostName } from '../platform/routes';
+import { publicOrigin } from '../platform/routes';
 import { literal, randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { exemption } from '../../policies/engine';
@@ -75,7 +75,7 @@ export function lldapConfig(ctx: BuildContext, directory: LldapDirectory): strin
     `http_host = ${q('0.0.0.0')}`,
     `http_port = ${LLDAP_PORTS.http.port}`,
     '# The public URL, for password-reset links.',
-    `http_url = ${q(`https://${publicHostName({ name: DIRECTORY_HOST }, ctx.config.domain)}`)}`,
+    `http_url = ${q(publicOrigin(ctx.config, { name: DIRECTORY_HOST }))}`,
     `ldap_base_dn = ${q(directory.baseDn)}`,
     `ldap_user_dn = ${q(ADMIN_ID)}`,
     "# The admin password is reset to the Secret on every start, so Keycloak's bind credential stays valid.",

@@ -7,6 +7,7 @@
 import { Construct } from 'constructs';
 import { platformDeployment, platformService, secretEnv } from '../base/workload';
 import type { BuildContext } from '../platform/context';
+import { publicHttpsPort } from '../platform/routes';
 import { randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import {
@@ -64,7 +65,8 @@ export function oauth2ProxyArgs(ctx: BuildContext): string[] {
   const { accessTokenSeconds, ssoMaxSeconds } = config.governance.sessions;
   const cookieDomain = `.${config.domain}`;
   // A k3d cluster on a host port other than 443 puts the port in every URL the browser comes back to.
-  const ports = config.k3d && config.k3d.httpsPort !== 443 ? [`${cookieDomain}:${config.k3d.httpsPort}`] : [];
+  const port = publicHttpsPort(config);
+  const ports = port === 443 ? [] : [`${cookieDomain}:${port}`];
   return [
     `--http-address=0.0.0.0:${OAUTH2_PROXY_PORTS.http.port}`,
     `--metrics-address=0.0.0.0:${OAUTH2_PROXY_PORTS.metrics.port}`,

@@ -5,7 +5,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import type { PlatformConfig } from '../../environments/schema';
 import { secretEnv } from '../base/workload';
 import type { BuildContext } from '../platform/context';
-import { publicHostName } from '../platform/routes';
+import { publicOrigin } from '../platform/routes';
 import { databaseSecretName } from '../storage/contract';
 import { oidcEndpoints, oidcSecretName } from './contract';
 import { demoUsers } from './keycloak-realm';
@@ -27,7 +27,7 @@ export const JWT_KEY_ID = 'platform-openmetadata-1';
 /** The admin principal the bootstrap Job signs in as; created as an admin at start-up (authorizer adminPrincipals). */
 export const BOOTSTRAP_PRINCIPAL = 'platform-bootstrap';
 
-export const catalogUrl = (ctx: BuildContext): string => `https://${publicHostName({ name: CATALOG_HOST }, ctx.config.domain)}`;
+export const catalogUrl = (ctx: BuildContext): string => publicOrigin(ctx.config, { name: CATALOG_HOST });
 
 /**
  * OpenMetadata administrators, by the principal taken from their token (preferred_username): the

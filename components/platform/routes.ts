@@ -3,6 +3,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { standardLabels } from '../base/labels';
+import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from './context';
 import type { ServiceDeclaration } from './service';
 
@@ -15,6 +16,15 @@ export const ingressClassName = (ctx: BuildContext): string => ctx.config.prefix
 
 /** The public host of a service: `<function>.<domain>`. */
 export const publicHostName = (host: { name: string }, domain: string): string => `${host.name}.${domain}`;
+
+/** The HTTPS port browsers reach the edge on: 443, or the host port a k3d cluster maps to it. */
+export const publicHttpsPort = (config: PlatformConfig): number => config.k3d?.httpsPort ?? 443;
+
+/** What browsers put in the address bar for a public host, the port included when it is not 443. */
+export function publicOrigin(config: PlatformConfig, host: { name: string }): string {
+  const port = publicHttpsPort(config);
+  return `https://${publicHostName(host, config.domain)}${port === 443 ? '' : `:${port}`}`;
+}
 
 export function publicRoute(scope: Construct, ctx: BuildContext, decl: ServiceDeclaration): void {
   const host = decl.publicHost;
