@@ -2,7 +2,7 @@
 // five roles with analyst by default, groups from config, one `groups` claim, one client per
 // signing-in service on its own host, demo users only where enabled, LLDAP only when it runs.
 import { PLATFORM_ROLES } from '../../environments/governance-schema';
-import { OAUTH2_CALLBACK_PATH, oidcClients } from '../../components/governance/clients';
+import { OAUTH2_CALLBACK_PATH } from '../../components/governance/clients';
 import {
   GROUPS_CLAIM,
   LLDAP_BIND_SECRET,
@@ -260,14 +260,22 @@ describe('OIDC clients', () => {
     for (const c of realm.clients) expect(c.secret).toMatch(ENV_PLACEHOLDER);
   });
 
-  it('holds exactly the client plans derived from the public hosts, in every environment', () => {
+  it('holds a client for every client secret a service is given, and gives the secret of each client to exactly one service, in every environment', () => {
     for (const env of ENVIRONMENTS) {
       const b = buildFor(env, {}, withSignIn);
-      const plans = oidcClients(
-        b.config,
-        b.services.map((s) => s.declaration),
-      );
-      expect(realmOf(b).clients.map((c) => [c.clientId, c.redirectUris])).toEqual(plans.map((p) => [p.clientId, p.redirectUris]));
+      const keycloakNamespace = b.services.find((s) => s.declaration.name === 'keycloak')!.namespace;
+      const holders = new Map<string, string[]>();
+      for (const plan of b.services.flatMap((s) => s.secrets)) {
+        if (plan.namespace === keycloakNamespace && plan.service === 'keycloak') continue;
+        for (const source of Object.values(plan.data)) {
+          const id = source.kind === 'random' ? source.id : undefined;
+          const clientId = id?.startsWith('keycloak/client/') ? id.slice('keycloak/client/'.length) : undefined;
+          if (clientId) holders.set(clientId, [...(holders.get(clientId) ?? []), `${plan.namespace}/${plan.name}`]);
+        }
+      }
+      const clients = realmOf(b).clients.map((c) => c.clientId);
+      expect([env, [...holders.keys()].sort()]).toEqual([env, [...clients].sort()]);
+      for (const [clientId, secrets] of holders) expect([env, clientId, secrets.length]).toEqual([env, clientId, 1]);
     }
   });
 
