@@ -252,6 +252,36 @@ export function platformJob(
   });
 }
 
+/** A scheduled Job (UTC), one run at a time: a late run is skipped rather than stacked on the next. */
+export function platformCronJob(
+  scope: Construct,
+  ctx: BuildContext,
+  decl: ServiceDeclaration,
+  opts: PodOptions & { schedule: string; backoffLimit?: number; activeDeadlineSeconds?: number },
+): k8s.KubeCronJob {
+  const version = tagOf(ctx, opts.containers[0].image);
+  const labels = standardLabels(ctx, decl, opts.component, version);
+  return new k8s.KubeCronJob(scope, `${opts.component}-cronjob`, {
+    metadata: { name: objectName(decl.name, opts.component), labels },
+    spec: {
+      schedule: opts.schedule,
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 3600,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels },
+        spec: {
+          backoffLimit: opts.backoffLimit ?? 1,
+          activeDeadlineSeconds: opts.activeDeadlineSeconds ?? 1800,
+          template: podTemplate(ctx, decl, { ...opts, restartPolicy: opts.restartPolicy ?? 'Never' }, version),
+        },
+      },
+    },
+  });
+}
+
 /** A ClusterIP Service selecting one component, or a headless one for a StatefulSet. */
 export function platformService(
   scope: Construct,

@@ -8,8 +8,7 @@
 // runs the same job now (a Job made from the CronJob's template; no second object to keep in step).
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { contentChecksum, platformConfigMap, podTemplate, secretEnv } from '../base/workload';
-import { objectName, standardLabels } from '../base/labels';
+import { contentChecksum, platformConfigMap, platformCronJob, secretEnv } from '../base/workload';
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { namespaceName } from '../platform/layers';
@@ -147,85 +146,65 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
         Object.fromEntries(Object.entries(sample).map(([file, text]) => [configMapKey(file), text])),
       ).name
     : undefined;
-  const version = ctx.images.spec('python').tag;
-  const template = podTemplate(
-    ctx,
-    self,
-    {
-      component: 'build',
-      user: DBT_USER,
-      restartPolicy: 'Never',
-      // A run reads its files once: the checksum tells a reader which configuration a Job ran with.
-      annotations: { 'checksum/config': contentChecksum({ files, sample }) },
-      initContainers: [
-        ...cloneContainer(ctx),
-        {
-          name: 'install-dbt',
-          image: 'python',
-          command: [
-            '/bin/sh',
-            '-c',
-            `python -m venv ${PATHS.venv} && ${PATHS.venv}/bin/pip install --prefer-binary ${DBT_PACKAGES.join(' ')}`,
-          ],
-          env: [
-            { name: 'PIP_INDEX_URL', value: dbt.packageIndex.url },
-            { name: 'PIP_NO_CACHE_DIR', value: '1' },
-            { name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' },
-            { name: 'HOME', value: '/tmp' },
-          ],
-          writablePaths: [PATHS.venv, '/tmp'],
-        },
-      ],
-      containers: [
-        {
-          name: 'dbt',
-          image: 'python',
-          command: ['/bin/sh', `${PATHS.scripts}/${RUN_SCRIPT}`],
-          env: [
-            { name: 'HOME', value: '/tmp' },
-            { name: 'DBT_PROJECT_DIR', value: projectDir(ctx) },
-            { name: 'DBT_PROFILES_DIR', value: PATHS.profiles },
-            // The project and profiles are read-only: dbt's output goes to the writable /tmp.
-            { name: 'DBT_TARGET_PATH', value: '/tmp/dbt/target' },
-            { name: 'DBT_LOG_PATH', value: '/tmp/dbt/logs' },
-            { name: 'DBT_SEND_ANONYMOUS_USAGE_STATS', value: 'false' },
-            { name: 'DBT_SIGN_IN_URL', value: oidcEndpoints(ctx).token },
-            { name: 'DBT_CLIENT_ID_FILE', value: `${PATHS.oidc}/client-id` },
-            { name: 'DBT_CLIENT_SECRET_FILE', value: `${PATHS.oidc}/client-secret` },
-          ],
-          volumeMounts: [
-            { name: 'config', mountPath: PATHS.scripts, readOnly: true },
-            { name: 'profiles', mountPath: PATHS.profiles, readOnly: true },
-            { name: 'oidc', mountPath: PATHS.oidc, readOnly: true },
-            { name: 'project', mountPath: sample ? PATHS.sample : PATHS.git, readOnly: true },
-          ],
-          writablePaths: [PATHS.venv, '/tmp'],
-        },
-      ],
-      volumes: [
-        { name: 'config', configMap: { name: config, items: [RUN_SCRIPT, SIGN_IN_SCRIPT].map((key) => ({ key, path: key })) } },
-        { name: 'profiles', configMap: { name: config, items: [{ key: 'profiles.yml', path: 'profiles.yml' }] } },
-        { name: 'oidc', secret: { secretName: oidcSecretName(DBT_SERVICE), defaultMode: 0o440 } },
-        ...projectVolumes(ctx, project),
-      ],
-    },
-    version,
-  );
-  new k8s.KubeCronJob(scope, 'build-cronjob', {
-    metadata: { name: objectName(DBT_SERVICE, 'build'), labels: standardLabels(ctx, self, 'build', version) },
-    spec: {
-      schedule: dbt.schedule,
-      timeZone: 'Etc/UTC',
-      // One run at a time: a late run is skipped rather than stacked on the next.
-      concurrencyPolicy: 'Forbid',
-      startingDeadlineSeconds: 3600,
-      successfulJobsHistoryLimit: 3,
-      failedJobsHistoryLimit: 3,
-      jobTemplate: {
-        metadata: { labels: standardLabels(ctx, self, 'build', version) },
-        spec: { backoffLimit: 1, activeDeadlineSeconds: RUN_DEADLINE_SECONDS, template },
+  platformCronJob(scope, ctx, self, {
+    component: 'build',
+    schedule: dbt.schedule,
+    backoffLimit: 1,
+    activeDeadlineSeconds: RUN_DEADLINE_SECONDS,
+    user: DBT_USER,
+    // A run reads its files once: the checksum tells a reader which configuration a Job ran with.
+    annotations: { 'checksum/config': contentChecksum({ files, sample }) },
+    initContainers: [
+      ...cloneContainer(ctx),
+      {
+        name: 'install-dbt',
+        image: 'python',
+        command: [
+          '/bin/sh',
+          '-c',
+          `python -m venv ${PATHS.venv} && ${PATHS.venv}/bin/pip install --prefer-binary ${DBT_PACKAGES.join(' ')}`,
+        ],
+        env: [
+          { name: 'PIP_INDEX_URL', value: dbt.packageIndex.url },
+          { name: 'PIP_NO_CACHE_DIR', value: '1' },
+          { name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' },
+          { name: 'HOME', value: '/tmp' },
+        ],
+        writablePaths: [PATHS.venv, '/tmp'],
       },
-    },
+    ],
+    containers: [
+      {
+        name: 'dbt',
+        image: 'python',
+        command: ['/bin/sh', `${PATHS.scripts}/${RUN_SCRIPT}`],
+        env: [
+          { name: 'HOME', value: '/tmp' },
+          { name: 'DBT_PROJECT_DIR', value: projectDir(ctx) },
+          { name: 'DBT_PROFILES_DIR', value: PATHS.profiles },
+          // The project and profiles are read-only: dbt's output goes to the writable /tmp.
+          { name: 'DBT_TARGET_PATH', value: '/tmp/dbt/target' },
+          { name: 'DBT_LOG_PATH', value: '/tmp/dbt/logs' },
+          { name: 'DBT_SEND_ANONYMOUS_USAGE_STATS', value: 'false' },
+          { name: 'DBT_SIGN_IN_URL', value: oidcEndpoints(ctx).token },
+          { name: 'DBT_CLIENT_ID_FILE', value: `${PATHS.oidc}/client-id` },
+          { name: 'DBT_CLIENT_SECRET_FILE', value: `${PATHS.oidc}/client-secret` },
+        ],
+        volumeMounts: [
+          { name: 'config', mountPath: PATHS.scripts, readOnly: true },
+          { name: 'profiles', mountPath: PATHS.profiles, readOnly: true },
+          { name: 'oidc', mountPath: PATHS.oidc, readOnly: true },
+          { name: 'project', mountPath: sample ? PATHS.sample : PATHS.git, readOnly: true },
+        ],
+        writablePaths: [PATHS.venv, '/tmp'],
+      },
+    ],
+    volumes: [
+      { name: 'config', configMap: { name: config, items: [RUN_SCRIPT, SIGN_IN_SCRIPT].map((key) => ({ key, path: key })) } },
+      { name: 'profiles', configMap: { name: config, items: [{ key: 'profiles.yml', path: 'profiles.yml' }] } },
+      { name: 'oidc', secret: { secretName: oidcSecretName(DBT_SERVICE), defaultMode: 0o440 } },
+      ...projectVolumes(ctx, project),
+    ],
   });
 }
 

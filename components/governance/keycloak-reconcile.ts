@@ -10,7 +10,7 @@
 import * as crypto from 'node:crypto';
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
-import { platformConfigMap, platformJob, secretEnv } from '../base/workload';
+import { platformConfigMap, platformCronJob, platformJob, secretEnv } from '../base/workload';
 import type { BuildContext } from '../platform/context';
 import { randomValue } from '../platform/secrets';
 import type { ComponentSizing, ServiceDeclaration, Sized } from '../platform/service';
@@ -113,6 +113,9 @@ function configCliEnv(ctx: BuildContext, realm: string): k8s.EnvVar[] {
   ];
 }
 
+/** Minute 17 of every hour: off the hour, when other schedules cluster. */
+export const DRIFT_SCHEDULE = '17 * * * *';
+
 export function buildRealmReconcile(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): void {
   const realm = validatedRealm(ctx);
   const file = `${JSON.stringify(realm, null, 2)}\n`;
@@ -123,19 +126,23 @@ export function buildRealmReconcile(scope: Construct, ctx: BuildContext, self: S
     .createHash('sha256')
     .update(JSON.stringify([file, env, ctx.images.ref('keycloakConfigCli'), ctx.images.ref('keycloak')]))
     .digest('hex');
-  platformJob(scope, ctx, self, {
-    component: 'realm',
+  const pod = {
     user: CONFIG_CLI_USER,
     annotations: { [REALM_CHECKSUM_ANNOTATION]: checksum },
     containers: [
       {
         name: 'keycloak-config-cli',
-        image: 'keycloakConfigCli',
+        image: 'keycloakConfigCli' as const,
         env,
         volumeMounts: [{ name: 'realm', mountPath: CONFIG_DIR, readOnly: true }],
         writablePaths: ['/tmp'],
+        sizing: ctx.sizing(self.name, 'realm'),
       },
     ],
     volumes: [{ name: 'realm', configMap: { name: files.name } }],
-  });
+  };
+  // On every change of the realm (the checksum replaces the Job), and hourly to put back drift made in
+  // the console since: each run applies the whole file (IMPORT_CACHE_ENABLED=false).
+  platformJob(scope, ctx, self, { component: 'realm', ...pod });
+  platformCronJob(scope, ctx, self, { component: 'realm-drift', schedule: DRIFT_SCHEDULE, activeDeadlineSeconds: 900, ...pod });
 }

@@ -1,7 +1,7 @@
 // Keycloak, the identity provider: production mode on the platform PostgreSQL, issuing tokens for
 // the public issuer https://identity.<domain>/realms/<realm> while services talk to it in-cluster
 // (dynamic back channel). TLS ends at Traefik. Health and metrics on the management port. Replicas
-// form one cluster over the database (jdbc-ping). The realm is reconciled on every realm change by
+// form one cluster over the database (jdbc-ping). The realm is reconciled on every realm change and hourly by
 // keycloak-config-cli (keycloak-reconcile.ts); this file declares the service and runs the server.
 //
 // Read-only root filesystem: Keycloak re-augments into lib/quarkus when the build options differ

@@ -224,6 +224,15 @@ describe('realm reconcile Job', () => {
     ).not.toBe(checksum(k3d));
     expect(j.metadata.name).toBe('keycloak-realm');
   });
+
+  it('also runs hourly, with the same pod, so changes made in the console since are put back', () => {
+    const cron = find(objectsOf(k3d, 'keycloak'), 'CronJob', 'keycloak-realm-drift');
+    expect(cron.spec.schedule).toBe('17 * * * *');
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers.map((c: any) => [c.image, c.env])).toEqual(j.spec.template.spec.containers.map((c: any) => [c.image, c.env]));
+    expect(pod.volumes).toEqual(j.spec.template.spec.volumes);
+  });
 });
 
 describe('Keycloak secrets', () => {
