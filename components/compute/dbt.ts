@@ -13,7 +13,6 @@ import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { namespaceName } from '../platform/layers';
 import { ServiceDeclaration, ServiceDefinition, Sized, ComponentSizing, withDefaults } from '../platform/service';
-import { IDENTITY_BACKCHANNEL_PORT, IDENTITY_SERVICE } from '../platform/graph';
 import { oidcEndpoints, oidcSecretName } from '../governance/contract';
 import {
   configMapKey,
@@ -58,10 +57,8 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
     description: 'dbt Core with the Trino adapter: scheduled runs of the sample or a git project, as a service identity',
     images: project.mode === 'git' ? ['python', 'gitSync'] : ['python'],
     ports: [],
-    edges: [
-      { to: TRINO_SERVICE, port: TRINO_PORTS.http.name },
-      { to: IDENTITY_SERVICE, port: IDENTITY_BACKCHANNEL_PORT },
-    ],
+    // The back channel to the identity provider comes with the machine identity (platform/graph.ts).
+    edges: [{ to: TRINO_SERVICE, port: TRINO_PORTS.http.name }],
     // The identity it runs as: the realm gives client `dbt` a service account in this role, which
     // the access model lets build in the Iceberg schemas, and Trino's client in its tokens' audience
     // (from the edge); the identity provider plans the `dbt-oidc` Secret here.

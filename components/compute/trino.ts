@@ -14,7 +14,7 @@ import { LLM_GATEWAY_KEY, LLM_GATEWAY_PORTS, LLM_GATEWAY_SERVICE, llmGatewayBase
 import { objectName, standardLabels } from '../base/labels';
 import { platformConfigMap, platformDeployment, platformService, secretEnv } from '../base/workload';
 import { oidcClients } from '../governance/clients';
-import { KEYCLOAK_PORTS, KEYCLOAK_SERVICE, OPA_PORTS, OPA_SERVICE, oidcEndpoints, oidcSecretName } from '../governance/contract';
+import { OPA_PORTS, OPA_SERVICE, oidcEndpoints, oidcSecretName } from '../governance/contract';
 import type { BuildContext } from '../platform/context';
 import { randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
@@ -104,8 +104,6 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
     edges: [
       { to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name },
       { to: OPA_SERVICE, port: OPA_PORTS.http.name },
-      // The group sync reads the admin API and gets its token on the back channel.
-      { to: KEYCLOAK_SERVICE, port: KEYCLOAK_PORTS.http.name },
       ...(aiEnabled(ctx) ? [{ to: LLM_GATEWAY_SERVICE, port: LLM_GATEWAY_PORTS.http.name }] : []),
     ],
     publicHost: { name: 'federation', port: TRINO_PORTS.http.name, signIn: 'native-oidc', redirectPaths: [TRINO_CALLBACK_PATH] },

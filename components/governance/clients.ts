@@ -5,15 +5,16 @@
 // client with the service account and no browser flow. oauth2-proxy serves a single client, and
 // one client gives one sign-in for all protected hosts. A client whose service connects to a
 // service with a client of its own carries that client in its tokens' audience.
-import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
+import type { PlatformRole } from '../../environments/governance-schema';
 import type { PlatformConfig } from '../../environments/schema';
 import { effectiveEdges } from '../platform/graph';
 import { publicOrigin } from '../platform/routes';
-import type { ServiceDeclaration } from '../platform/service';
+import { allowedRolesOf, ServiceDeclaration } from '../platform/service';
 import { OAUTH2_PROXY_SERVICE } from './contract';
+import { OAUTH2_PATH_PREFIX } from './forward-auth';
 
 /** oauth2-proxy's callback path, on every host it protects. */
-export const OAUTH2_CALLBACK_PATH = '/oauth2/callback';
+export const OAUTH2_CALLBACK_PATH = `${OAUTH2_PATH_PREFIX}callback`;
 
 export interface OidcClientPlan {
   clientId: string;
@@ -77,7 +78,7 @@ function signInClients(config: PlatformConfig, services: ServiceDeclaration[]): 
       redirectUris: (host.redirectPaths ?? []).map((path) => `${origin}${path}`),
       webOrigins: [origin],
       postLogoutRedirectUris: [`${origin}/*`],
-      allowedRoles: { [s.name]: host.allowedRoles ?? [...PLATFORM_ROLES] },
+      allowedRoles: { [s.name]: allowedRolesOf(host) },
       browserSignIn: true,
       audiences: [],
     });
@@ -92,7 +93,7 @@ function signInClients(config: PlatformConfig, services: ServiceDeclaration[]): 
       redirectUris: origins.map((o) => `${o}${OAUTH2_CALLBACK_PATH}`),
       webOrigins: origins,
       postLogoutRedirectUris: origins.map((o) => `${o}/*`),
-      allowedRoles: Object.fromEntries(forwardAuth.map((s) => [s.name, s.publicHost!.allowedRoles ?? [...PLATFORM_ROLES]])),
+      allowedRoles: Object.fromEntries(forwardAuth.map((s) => [s.name, allowedRolesOf(s.publicHost!)])),
       browserSignIn: true,
       audiences: [],
     });

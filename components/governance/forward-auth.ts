@@ -10,10 +10,9 @@
 // documented pattern, an `errors` middleware turning 401 into a sign-in redirect, would also catch
 // the protected service's own 401s (LLDAP's UI answers its API calls with 401 until its own login)
 // and redirect those in a loop.
-import { PLATFORM_ROLES } from '../../environments/governance-schema';
 import type { BuildContext } from '../platform/context';
 import { publicHostName, signInMiddleware } from '../platform/routes';
-import type { ServiceDeclaration } from '../platform/service';
+import { allowedRolesOf, ServiceDeclaration } from '../platform/service';
 import { OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, roleGroup } from './contract';
 
 /** oauth2-proxy's own paths (sign-in start, callback, sign-out) on every protected host. */
@@ -50,7 +49,7 @@ export const forwardAuthServices = (services: ServiceDeclaration[]): ServiceDecl
 
 /** The groups-claim entries that may pass: the role groups of the host's allowed roles, every role by default. */
 export function allowedGroups(prefix: string, decl: ServiceDeclaration): string[] {
-  return (decl.publicHost?.allowedRoles ?? PLATFORM_ROLES).map((role) => roleGroup(prefix, role));
+  return allowedRolesOf(decl.publicHost!).map((role) => roleGroup(prefix, role));
 }
 
 const oauth2RouterName = (service: string): string => `oauth2-${service}`;

@@ -10,15 +10,7 @@ import type { BuildContext } from '../platform/context';
 import { publicHttpsPort } from '../platform/routes';
 import { randomValue } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
-import {
-  GROUPS_CLAIM,
-  KEYCLOAK_PORTS,
-  KEYCLOAK_SERVICE,
-  OAUTH2_PROXY_PORTS,
-  OAUTH2_PROXY_SERVICE,
-  oidcEndpoints,
-  oidcSecretName,
-} from './contract';
+import { GROUPS_CLAIM, OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, oidcEndpoints, oidcSecretName } from './contract';
 import { OAUTH2_PATH_PREFIX, sessionCookieName } from './forward-auth';
 
 /** The distroless `nonroot` user the image runs as (Makefile DOCKER_BUILD_RUNTIME_IMAGE gcr.io/distroless/static:nonroot). */
@@ -48,8 +40,8 @@ function declare(): ServiceDeclaration {
       { ...OAUTH2_PROXY_PORTS.http, http: true },
       { ...OAUTH2_PROXY_PORTS.metrics, http: true },
     ],
-    // Code redemption, keys, userinfo and refresh on Keycloak's in-cluster back channel.
-    edges: [{ to: KEYCLOAK_SERVICE, port: KEYCLOAK_PORTS.http.name }],
+    // Code redemption, keys, userinfo and refresh on Keycloak's in-cluster back channel: an edge
+    // implied for the forward-auth provider (platform/graph.ts).
     // No publicHost: Traefik reaches it in-cluster, also for `/oauth2/` on every protected host.
     metrics: { port: OAUTH2_PROXY_PORTS.metrics.name, path: '/metrics' },
     resources: { server: SERVER_SIZING },

@@ -26,10 +26,12 @@ export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, a
     if (config.postgres[db.instance].mode === 'internal') edges.push({ to: postgresServiceName(db.instance), port: POSTGRES_PORT.name });
   }
   if (decl.buckets.length && config.objectStorage.mode === 'internal') edges.push({ to: S3_SERVICE, port: S3_PORT.name });
-  // Token exchange and key fetches go to the identity provider in-cluster, not through the edge.
+  // Every holder of an OIDC client (a native-oidc app, a machine identity, the forward-auth provider)
+  // exchanges codes and fetches tokens and keys on the identity provider's back channel, in-cluster.
   // Missing providers are reported once, as the signing-in service's problem (graphProblems).
   const enabled = (name: string) => all.some((s) => s.name === name);
-  if (decl.publicHost?.signIn === 'native-oidc' && decl.name !== IDENTITY_SERVICE && enabled(IDENTITY_SERVICE))
+  const holdsClient = decl.publicHost?.signIn === 'native-oidc' || decl.serviceAccount !== undefined || decl.name === FORWARD_AUTH_SERVICE;
+  if (holdsClient && decl.name !== IDENTITY_SERVICE && enabled(IDENTITY_SERVICE))
     edges.push({ to: IDENTITY_SERVICE, port: IDENTITY_BACKCHANNEL_PORT });
   if (decl.name === EDGE_SERVICE && enabled(FORWARD_AUTH_SERVICE) && all.some((s) => s.publicHost?.signIn === 'forward-auth'))
     edges.push({ to: FORWARD_AUTH_SERVICE, port: FORWARD_AUTH_PORT });

@@ -1,7 +1,7 @@
 // A service declared once, as typed data. Everything that connects services (network rules,
 // routes, credentials, buckets, databases, sizing) is derived from these declarations.
 import type { Construct } from 'constructs';
-import type { PlatformRole } from '../../environments/governance-schema';
+import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
 import type { SizingProfile } from '../../environments/schema';
 import type { ImageKey } from '../images';
 import type { Placement } from './layers';
@@ -119,3 +119,6 @@ export function withDefaults(
 ): ServiceDeclaration {
   return { edges: [], storage: {}, databases: [], buckets: [], externalEndpoints: [], ...decl };
 }
+
+/** Who may pass a host's sign-in: the roles it names, or every platform role. */
+export const allowedRolesOf = (host: PublicHostDecl): PlatformRole[] => host.allowedRoles ?? [...PLATFORM_ROLES];

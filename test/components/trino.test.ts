@@ -9,6 +9,7 @@ import { POLARIS_ROOT_SECRET_ID } from '../../components/storage/polaris';
 import { evaluate } from '../../policies/engine';
 import { podSecurityLevel } from '../../policies/pod-security';
 import { RULES } from '../../policies/registry';
+import { effectiveEdges } from '../../components/platform/graph';
 import { policyContextFor } from '../../policies/context';
 import { buildFor, containerOf, ENVIRONMENT_OVERRIDES, envValue, find, objectsOf } from '../helpers/build';
 
@@ -50,8 +51,10 @@ describe('Trino declaration', () => {
     expect(decl.edges).toEqual([
       { to: 'polaris', port: 'api' },
       { to: 'opa', port: 'http' },
-      { to: 'keycloak', port: 'http' },
     ]);
+    // Keycloak's back channel comes with its OIDC client (sign-in and the group sync's service account).
+    const all = k3d.services.map((s) => s.declaration);
+    expect(effectiveEdges(decl, k3d.config, all)).toContainEqual({ to: 'keycloak', port: 'http' });
     expect(decl.databases).toEqual([{ instance: 'warehouse', database: 'warehouse', access: 'read' }]);
     expect(decl.buckets).toEqual([{ name: 'warehouse', access: 'readwrite' }]);
   });

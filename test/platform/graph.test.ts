@@ -93,5 +93,10 @@ describe('the service graph is checked before anything is built', () => {
     expect(effectiveEdges(app, config, all)).toContainEqual({ to: 'keycloak', port: 'http' });
     expect(effectiveEdges(edge, config, all)).toContainEqual({ to: 'oauth2-proxy', port: 'http' });
     expect(effectiveEdges(edge, config, [edge, keycloak, proxy, app])).not.toContainEqual({ to: 'oauth2-proxy', port: 'http' });
+    // Every holder of a client talks to the back channel: the forward-auth provider and machine identities too.
+    const robot = svc('robot', { serviceAccount: { roles: ['engineer'], realmManagement: [] } });
+    expect(effectiveEdges(proxy, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(robot, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(protectedApp, config, all)).not.toContainEqual({ to: 'keycloak', port: 'http' });
   });
 });
