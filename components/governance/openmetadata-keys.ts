@@ -1,6 +1,6 @@
 // Key material derived from generated seeds, so that a Secret template (components/platform/secrets.ts)
 // can render it on either delivery path and get the same result every time: an RSA key pair from a
-// seed (a deterministic generator keyed by SHA-256 of the seed), PEM encodings, RS256 JWTs,
+// seed (primes drawn from a SHA-256 stream of the seed, tested by OpenSSL), PEM encodings, RS256 JWTs,
 // and Fernet keys. A seed of 64 random letters and digits carries about 380 bits, more than the
 // 112-bit strength of RSA-2048; rotating a key means planning a new seed id.
 import * as crypto from 'node:crypto';
@@ -8,24 +8,66 @@ import forge from 'node-forge';
 
 const keys = new Map<string, forge.pki.rsa.KeyPair>();
 
-/** A forge PRNG whose entropy is SHA-256(seed:label:counter): the same seed always yields the same key. */
-function seededPrng(seed: string, label: string): forge.random.Random {
-  const prng = forge.random.createInstance();
+const E = 65537n;
+
+/** Bytes from SHA-256(seed:label:counter): the same seed always yields the same stream. */
+function seededStream(seed: string, label: string): (length: number) => Buffer {
   let counter = 0;
-  prng.seedFileSync = (needed: number) => {
-    let out = '';
-    while (out.length < needed) out += crypto.createHash('sha256').update(`${seed}:${label}:${counter++}`).digest('binary');
-    return out.slice(0, needed);
+  return (length) => {
+    const chunks: Buffer[] = [];
+    for (let got = 0; got < length; got += 32) chunks.push(crypto.createHash('sha256').update(`${seed}:${label}:${counter++}`).digest());
+    return Buffer.concat(chunks).subarray(0, length);
   };
-  return prng;
 }
+
+/** The first prime of the stream with its top two bits set (so p*q has all 2048 bits) and p-1 prime to e. */
+function derivedPrime(next: (length: number) => Buffer, bits: number): bigint {
+  for (;;) {
+    const bytes = next(bits / 8);
+    bytes[0] |= 0xc0;
+    bytes[bytes.length - 1] |= 1;
+    const candidate = BigInt(`0x${bytes.toString('hex')}`);
+    // OpenSSL's test (trial division, then Miller-Rabin): native, so a key takes milliseconds, not seconds.
+    if ((candidate - 1n) % E !== 0n && crypto.checkPrimeSync(candidate)) return candidate;
+  }
+}
+
+function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r, oldS, s] = [((a % m) + m) % m, m, 1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  return ((oldS % m) + m) % m;
+}
+
+const big = (n: bigint) => new forge.jsbn.BigInteger(n.toString(16), 16);
 
 /** The RSA-2048 key pair a seed and a label stand for; generated once per process. */
 export function derivedRsaKey(seed: string, label: string): forge.pki.rsa.KeyPair {
   const cacheKey = `${label}\u0000${seed}`;
   let pair = keys.get(cacheKey);
   if (!pair) {
-    pair = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001, prng: seededPrng(seed, label), workers: -1 });
+    const next = seededStream(seed, label);
+    const p = derivedPrime(next, 1024);
+    let q = derivedPrime(next, 1024);
+    while (q === p) q = derivedPrime(next, 1024);
+    const n = p * q;
+    const d = modInverse(E, (p - 1n) * (q - 1n));
+    pair = {
+      privateKey: forge.pki.setRsaPrivateKey(
+        big(n),
+        big(E),
+        big(d),
+        big(p),
+        big(q),
+        big(d % (p - 1n)),
+        big(d % (q - 1n)),
+        big(modInverse(q, p)),
+      ),
+      publicKey: forge.pki.setRsaPublicKey(big(n), big(E)),
+    };
     keys.set(cacheKey, pair);
   }
   return pair;
