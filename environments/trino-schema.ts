@@ -24,11 +24,6 @@ export const trinoSchema = z.strictObject({
   ),
   ai: z
     .strictObject({
-      enabled: z
-        .boolean()
-        .describe(
-          'Register the AI functions (catalog `llm`) against the in-cluster LLM gateway; the AI layer must run it (service `litellm`).',
-        ),
       model: modelName.describe('The gateway model every AI function calls unless overridden.'),
       functions: z
         .strictObject({
@@ -42,5 +37,7 @@ export const trinoSchema = z.strictObject({
         } satisfies Record<TrinoAiFunction, z.ZodType>)
         .describe('Per-function model overrides; a function without one uses `model`.'),
     })
-    .describe('Trino AI functions, pointed at the in-cluster OpenAI-compatible gateway, so no call leaves the cluster.'),
+    .describe(
+      'Trino AI functions (catalog `llm`), registered when the AI layer runs the in-cluster OpenAI-compatible gateway (`litellm`), so no call leaves the cluster.',
+    ),
 });

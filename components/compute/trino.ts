@@ -91,7 +91,8 @@ type ConfigOnly = Pick<BuildContext, 'config'>;
 
 /** Workers run except on the small profile, where the coordinator schedules tasks on itself. */
 export const runsWorkers = (ctx: ConfigOnly): boolean => ctx.config.sizing !== 'small';
-const aiEnabled = (ctx: ConfigOnly): boolean => ctx.config.compute.trino.ai.enabled;
+/** The AI functions appear when the AI layer's gateway runs (components/ai/contract.ts). */
+const aiEnabled = (ctx: Pick<BuildContext, 'services'>): boolean => ctx.services.some((s) => s.name === LLM_GATEWAY_SERVICE);
 
 function declare(ctx: ConfigOnly): ServiceDeclaration {
   const workers = ctx.config.compute.trino.workers;
@@ -104,7 +105,8 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
     edges: [
       { to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name },
       { to: OPA_SERVICE, port: OPA_PORTS.http.name },
-      ...(aiEnabled(ctx) ? [{ to: LLM_GATEWAY_SERVICE, port: LLM_GATEWAY_PORTS.http.name }] : []),
+      // The AI functions call the gateway whenever the AI layer runs it.
+      { to: LLM_GATEWAY_SERVICE, port: LLM_GATEWAY_PORTS.http.name, ifEnabled: true },
     ],
     publicHost: { name: 'federation', port: TRINO_PORTS.http.name, signIn: 'native-oidc', redirectPaths: [TRINO_CALLBACK_PATH] },
     // The group sync's identity: no platform role (it never queries), only reading the directory.

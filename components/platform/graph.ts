@@ -60,9 +60,10 @@ export function impliedExternalEndpoints(decl: ServiceDeclaration, config: Platf
 
 const dedupe = (edges: EdgeDecl[]) => [...new Map(edges.map((e) => [`${e.to}:${e.port}`, e])).values()];
 
-/** Every connection a service opens, declared or implied. */
+/** Every connection a service opens, declared or implied; an `ifEnabled` edge only while its target runs. */
 export function effectiveEdges(decl: ServiceDeclaration, config: PlatformConfig, all: ServiceDeclaration[]): EdgeDecl[] {
-  return dedupe([...decl.edges, ...impliedEdges(decl, config, all)]);
+  const declared = decl.edges.filter((e) => !e.ifEnabled || all.some((s) => s.name === e.to));
+  return dedupe([...declared, ...impliedEdges(decl, config, all)]);
 }
 
 /** Problems with the graph as a whole, each naming the service and what it refers to. */

@@ -21,6 +21,8 @@ export interface PortDecl {
 export interface EdgeDecl {
   to: string;
   port: string;
+  /** A connection to a service of another layer that may be off: made when it is enabled, dropped (no error) when not. */
+  ifEnabled?: boolean;
 }
 
 export interface PublicHostDecl {

@@ -3,9 +3,9 @@ import type { ComputeConfig } from '../compute-schema';
 
 /**
  * A laptop runs the coordinator alone (workers are ignored there); a cluster keeps two workers and
- * scales to six. The AI functions stay off until the AI layer runs the gateway.
+ * scales to six. The AI functions appear when the AI layer runs the gateway.
  */
 export const trinoDefaults = (size: ComputeSize): ComputeConfig['trino'] => ({
   workers: size === 'laptop' ? { min: 1, max: 1 } : { min: 2, max: 6 },
-  ai: { enabled: false, model: 'chat', functions: {} },
+  ai: { model: 'chat', functions: {} },
 });

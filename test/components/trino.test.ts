@@ -51,6 +51,8 @@ describe('Trino declaration', () => {
     expect(decl.edges).toEqual([
       { to: 'polaris', port: 'api' },
       { to: 'opa', port: 'http' },
+      // Only while the AI layer runs the gateway (the AI functions).
+      { to: 'litellm', port: 'http', ifEnabled: true },
     ]);
     // Keycloak's back channel comes with its OIDC client (sign-in and the group sync's service account).
     const all = k3d.services.map((s) => s.declaration);

@@ -99,4 +99,15 @@ describe('the service graph is checked before anything is built', () => {
     expect(effectiveEdges(robot, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'http' });
     expect(effectiveEdges(protectedApp, config, all)).not.toContainEqual({ to: 'keycloak', port: 'http' });
   });
+
+  it('makes an ifEnabled edge only while its target runs, and reports nothing when it does not', () => {
+    const gateway = svc('litellm', { layer: 'ai' });
+    const app = svc('a', { edges: [{ to: 'litellm', port: 'http', ifEnabled: true }] });
+    expect(graphProblems([edge, app], config)).toEqual([]);
+    expect(effectiveEdges(app, config, [edge, app])).toEqual([]);
+    expect(effectiveEdges(app, config, [edge, app, gateway])).toEqual([{ to: 'litellm', port: 'http', ifEnabled: true }]);
+    expect(graphProblems([edge, svc('b', { edges: [{ to: 'litellm', port: 'grpc', ifEnabled: true }] }), gateway], config)).toEqual([
+      'service "b": connects to "litellm" on port "grpc", which "litellm" does not declare',
+    ]);
+  });
 });
