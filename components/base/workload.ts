@@ -168,13 +168,22 @@ function disruptionBudget(scope: Construct, ctx: BuildContext, decl: ServiceDecl
   });
 }
 
-export function platformDeployment(scope: Construct, ctx: BuildContext, decl: ServiceDeclaration, opts: PodOptions): k8s.KubeDeployment {
+export function platformDeployment(
+  scope: Construct,
+  ctx: BuildContext,
+  decl: ServiceDeclaration,
+  opts: PodOptions & {
+    /** `Recreate` for a singleton that must never run twice at once (a coordinator, a driver). */
+    strategy?: 'RollingUpdate' | 'Recreate';
+  },
+): k8s.KubeDeployment {
   const version = tagOf(ctx, opts.containers[0].image);
   const deployment = new k8s.KubeDeployment(scope, `${opts.component}-deployment`, {
     metadata: { name: objectName(decl.name, opts.component), labels: standardLabels(ctx, decl, opts.component, version) },
     spec: {
       replicas: ctx.sizing(decl.name, opts.component).replicas,
       revisionHistoryLimit: 3,
+      strategy: opts.strategy === 'Recreate' ? { type: 'Recreate' } : undefined,
       selector: { matchLabels: selectorLabels(decl, opts.component) },
       template: podTemplate(ctx, decl, opts, version),
     },

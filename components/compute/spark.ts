@@ -264,6 +264,8 @@ function buildConnect(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
   platformService(scope, ctx, self, { component: 'connect', name: SPARK_SERVICE, ports: [SPARK_PORTS.connect.name, SPARK_PORTS.ui.name] });
   const deployment = platformDeployment(scope, ctx, self, {
     component: 'connect',
+    // One driver at a time: a second server during a rollout would split sessions and register a second application.
+    strategy: 'Recreate',
     user: SPARK_USER,
     annotations: { 'checksum/config': checksum },
     terminationGracePeriodSeconds: 60,

@@ -282,6 +282,8 @@ function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclar
   const sync = spec.groupSync;
   return platformDeployment(scope, ctx, self, {
     component: spec.component,
+    // One coordinator at a time: two during a rollout would be two clusters behind one Service.
+    strategy: spec.component === 'coordinator' ? 'Recreate' : undefined,
     // The image's user, which the group sync shares: the group file it writes is Trino's to read.
     user: TRINO_USER,
     // Trino (and the group sync) read their files only at start: a change rolls the pods.

@@ -542,3 +542,12 @@ describe("Trino's groups, synced from Keycloak", () => {
     expect(worker.containers.map((c: any) => c.name)).toEqual(['trino']);
   });
 });
+
+describe('rollouts', () => {
+  it('never run two coordinators or two Spark Connect drivers at once, while workers roll', () => {
+    const b = buildFor('eks');
+    expect(deployment(b, 'trino-coordinator').spec.strategy).toEqual({ type: 'Recreate' });
+    expect(deployment(b, 'trino-worker').spec.strategy).toBeUndefined();
+    expect(find(objectsOf(b, 'spark'), 'Deployment', 'spark-connect').spec.strategy).toEqual({ type: 'Recreate' });
+  });
+});
