@@ -12,7 +12,19 @@ const project = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('sample') }).describe('The bundled sample project: seeds in `raw`, staging models, marts in `curated`.'),
   z.strictObject({
     mode: z.literal('git'),
-    url: z.url({ protocol: /^https$/ }).describe('`git`: the repository, cloned over HTTPS at each run.'),
+    url: z
+      .url({ protocol: /^https$/ })
+      // Credentials in the URL would land in the clone container's arguments: they go in credentialsSecret.
+      // The error shows the URL with them redacted.
+      .superRefine((u, ctx) => {
+        if (/^https:\/\/[^/]*@/.test(u))
+          ctx.addIssue({
+            code: 'custom',
+            input: u.replace(/^https:\/\/[^/]*@/, 'https://***@'),
+            message: 'a URL without credentials; put them in credentialsSecret',
+          });
+      })
+      .describe('`git`: the repository, cloned over HTTPS at each run.'),
     ref: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, 'a branch, tag or commit')

@@ -269,3 +269,21 @@ describe('package sources without internet egress', () => {
     ]);
   });
 });
+
+describe('the dbt git project', () => {
+  it('refuses credentials in the repository URL, which would show in pod arguments', () => {
+    const project = {
+      mode: 'git',
+      url: 'https://bot:s3cret@git.corp.internal/data/dbt.git',
+      ref: 'main',
+      path: '.',
+      cidrs: ['10.0.0.0/8'],
+    };
+    const found = problems({ environment: 'k3d', compute: { dbt: { project } } });
+    expect(found).toHaveLength(1);
+    expect(found).toEqual([
+      'compute.dbt.project.url: received "https://***@git.corp.internal/data/dbt.git"; a URL without credentials; put them in credentialsSecret',
+    ]);
+    expect(found.join('\n')).not.toContain('s3cret');
+  });
+});
