@@ -51,18 +51,32 @@ export function servicePolicies(scope: Construct, ctx: BuildContext, decl: Servi
   const labels = standardLabels(ctx, decl, 'network');
 
   const ingress: k8s.NetworkPolicyIngressRule[] = ownPorts.length ? [{ from: [self], ports: ownPorts }] : [];
+  // Other services' connections, by the component serving the port ('' for every pod of the service).
+  const byComponent = new Map<string, k8s.NetworkPolicyIngressRule[]>([['', ingress]]);
   for (const source of ctx.services) {
     if (source.name === decl.name) continue;
-    const ports = effectiveEdges(source, ctx.config, ctx.services)
-      .filter((e) => e.to === decl.name)
-      .map((e) => tcp(ctx.port(decl.name, e.port).port));
-    if (ports.length) ingress.push({ from: [peer(ctx.namespaceOf(source.name), source.name)], ports });
+    const edges = effectiveEdges(source, ctx.config, ctx.services).filter((e) => e.to === decl.name);
+    const components = new Set(edges.map((e) => ctx.port(decl.name, e.port).servedBy ?? ''));
+    for (const component of components) {
+      const ports = edges
+        .filter((e) => (ctx.port(decl.name, e.port).servedBy ?? '') === component)
+        .map((e) => tcp(ctx.port(decl.name, e.port).port));
+      const rules = byComponent.get(component) ?? [];
+      rules.push({ from: [peer(ctx.namespaceOf(source.name), source.name)], ports });
+      byComponent.set(component, rules);
+    }
   }
-  if (ingress.length)
-    new k8s.KubeNetworkPolicy(scope, 'ingress-policy', {
-      metadata: { name: `${decl.name}-ingress`, labels },
-      spec: { podSelector, policyTypes: ['Ingress'], ingress },
+  for (const [component, rules] of byComponent) {
+    if (!rules.length) continue;
+    new k8s.KubeNetworkPolicy(scope, component ? `${component}-ingress-policy` : 'ingress-policy', {
+      metadata: { name: component ? `${decl.name}-${component}-ingress` : `${decl.name}-ingress`, labels },
+      spec: {
+        podSelector: component ? { matchLabels: { ...podSelector.matchLabels, 'app.kubernetes.io/component': component } } : podSelector,
+        policyTypes: ['Ingress'],
+        ingress: rules,
+      },
     });
+  }
 
   const egress: k8s.NetworkPolicyEgressRule[] = ownPorts.length ? [{ to: [self], ports: ownPorts }] : [];
   const byTarget = new Map<string, number[]>();

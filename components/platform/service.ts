@@ -15,6 +15,8 @@ export interface PortDecl {
   port: number;
   /** Served over HTTP (probes, routes, scrape) rather than a binary protocol. */
   http?: boolean;
+  /** Only this component serves the port to other services; the service's other pods take it from their own kind only. */
+  servedBy?: string;
 }
 
 /** "This service opens connections to `to` on its port `port`." Undeclared connections are denied. */
