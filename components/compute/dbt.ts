@@ -25,7 +25,7 @@ import {
   SIGN_IN_SCRIPT,
   signInScript,
 } from './dbt-config';
-import { TRINO_PORTS, TRINO_SERVICE } from './trino';
+import { TRINO_CA_KEY, TRINO_PORTS, TRINO_SERVICE, trinoCaSecret } from './trino';
 
 export const DBT_SERVICE = 'dbt';
 /** A run past this is stopped; the access token must live as long (the client's token lifespan). */
@@ -58,7 +58,7 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
     images: project.mode === 'git' ? ['python', 'gitSync'] : ['python'],
     ports: [],
     // The back channel to the identity provider comes with the machine identity (platform/graph.ts).
-    edges: [{ to: TRINO_SERVICE, port: TRINO_PORTS.http.name }],
+    edges: [{ to: TRINO_SERVICE, port: TRINO_PORTS.https.name }],
     // The identity it runs as: the realm gives client `dbt` a service account in this role, which
     // the access model lets build in the Iceberg schemas, and Trino's client in its tokens' audience
     // (from the edge); the identity provider plans the `dbt-oidc` Secret here.
@@ -122,7 +122,10 @@ function projectVolumes(ctx: BuildContext, projectConfigMap: string | undefined)
 export function dbtConfigFiles(ctx: BuildContext): Record<string, string> {
   const dbt = ctx.config.compute.dbt;
   return {
-    'profiles.yml': profilesYaml(ctx.endpoint(TRINO_SERVICE, TRINO_PORTS.http.name), dbt.target),
+    'profiles.yml': profilesYaml(
+      { ...ctx.endpoint(TRINO_SERVICE, TRINO_PORTS.https.name), caFile: `${PATHS.trinoCa}/${TRINO_CA_KEY}` },
+      dbt.target,
+    ),
     [RUN_SCRIPT]: runScript(dbt.project.mode === 'sample'),
     [SIGN_IN_SCRIPT]: signInScript(),
   };
@@ -191,6 +194,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
           { name: 'config', mountPath: PATHS.scripts, readOnly: true },
           { name: 'profiles', mountPath: PATHS.profiles, readOnly: true },
           { name: 'oidc', mountPath: PATHS.oidc, readOnly: true },
+          { name: 'trino-ca', mountPath: PATHS.trinoCa, readOnly: true },
           { name: 'project', mountPath: sample ? PATHS.sample : PATHS.git, readOnly: true },
         ],
         writablePaths: [PATHS.venv, '/tmp'],
@@ -200,6 +204,11 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
       { name: 'config', configMap: { name: config, items: [RUN_SCRIPT, SIGN_IN_SCRIPT].map((key) => ({ key, path: key })) } },
       { name: 'profiles', configMap: { name: config, items: [{ key: 'profiles.yml', path: 'profiles.yml' }] } },
       { name: 'oidc', secret: { secretName: oidcSecretName(DBT_SERVICE), defaultMode: 0o440 } },
+      // Only the CA certificate, never the key beside it in Trino's own Secret.
+      {
+        name: 'trino-ca',
+        secret: { secretName: trinoCaSecret(ctx, DBT_SERVICE), defaultMode: 0o444, items: [{ key: TRINO_CA_KEY, path: TRINO_CA_KEY }] },
+      },
       ...projectVolumes(ctx, project),
     ],
   });

@@ -67,6 +67,17 @@ export interface CoordinatorSettings extends NodeSettings {
   oidc: OidcSettings;
   /** `catalog.schema` entries the SQL path holds by default (the AI functions' schema). */
   sqlPath: string[];
+  /** The in-cluster clients' HTTPS listener. */
+  https: HttpsListener;
+}
+
+export interface HttpsListener {
+  port: number;
+  /**
+   * A PEM file with the certificate and its unencrypted private key: Trino reads PEM keystores
+   * directly and needs a keystore password only for an encrypted key (security/inspect-pem.html).
+   */
+  keystorePath: string;
 }
 
 /** node.properties: all nodes share the environment; node.id is the pod name (run-trino sets -Dnode.id=$HOSTNAME). */
@@ -130,12 +141,17 @@ function commonEntries(port: number, s: NodeSettings): PropertyEntries {
 
 /**
  * The coordinator: OAuth2 sign-in for the Web UI and bearer JWTs for clients, both validated
- * against the identity provider's keys fetched in-cluster. TLS ends at the edge, which forwards
- * `X-Forwarded-Proto: https`; with process-forwarded such requests count as secure, so they are
- * authenticated. Plain in-cluster HTTP is refused (allow-insecure-over-http=false): with it on,
- * Trino would trust the `X-Trino-User` header of any unauthenticated request (AuthenticationFilter
- * uses only the insecure authenticator over HTTP). In-cluster clients therefore send their token
- * with `X-Forwarded-Proto: https` or go through the edge.
+ * against the identity provider's keys fetched in-cluster. Trino authenticates only requests it
+ * counts as secure; plain HTTP is refused (allow-insecure-over-http=false): with it on, Trino would
+ * trust the `X-Trino-User` header of any unauthenticated request (AuthenticationFilter uses only
+ * the insecure authenticator over HTTP). Two ways in:
+ * - the edge ends the users' TLS and forwards to plain HTTP with `X-Forwarded-Proto: https`, which
+ *   process-forwarded counts as secure;
+ * - in-cluster clients connect to the HTTPS listener with a Keycloak JWT, trusting the platform's
+ *   CA. They cannot use plain HTTP with a forwarded header: Trino builds every `nextUri` from the
+ *   request's (forwarded) scheme, so the client would open TLS to the plain port.
+ * Plain HTTP stays for the workers (internal communication, signed with the shared secret), the
+ * probes, the edge and the management user.
  */
 export function coordinatorConfig(port: number, s: CoordinatorSettings): string {
   const o = s.oidc;
@@ -144,6 +160,9 @@ export function coordinatorConfig(port: number, s: CoordinatorSettings): string 
     ['node-scheduler.include-coordinator', s.includeCoordinator],
     ...commonEntries(port, s),
     ['http-server.process-forwarded', true],
+    ['http-server.https.enabled', true],
+    ['http-server.https.port', s.https.port],
+    ['http-server.https.keystore.path', s.https.keystorePath],
     ['http-server.authentication.allow-insecure-over-http', false],
     ['http-server.authentication.type', 'OAUTH2,JWT'],
     ['http-server.authentication.oauth2.issuer', o.issuer],

@@ -30,6 +30,9 @@ const SERVER = [
 const HTTP_SERVER = [
   'http-server.process-forwarded',
   'http-server.https.enabled',
+  'http-server.https.port',
+  'http-server.https.keystore.path',
+  'http-server.https.keystore.key',
   'http-server.authentication.type',
   'http-server.authentication.allow-insecure-over-http',
   'internal-communication.shared-secret',

@@ -1,6 +1,7 @@
 // Trino, the federated SQL engine: Iceberg tables through Polaris, the warehouse database through a
 // read-only role, and (when the AI layer runs its gateway) the AI functions, all authorized by OPA.
-// Users sign in to the Web UI at `federation.<domain>` with Keycloak; clients present Keycloak JWTs.
+// Users sign in to the Web UI at `federation.<domain>` with Keycloak; in-cluster clients present
+// Keycloak JWTs over HTTPS (the `https` port, a certificate of the platform's CA for Trino).
 // Users' groups come from Keycloak through a group file the coordinator's sidecar keeps in sync
 // (trino-group-sync.ts), acting as Trino's own client's service account.
 // On the small profile one coordinator also runs tasks; elsewhere a coordinator plans and workers,
@@ -16,7 +17,8 @@ import { platformConfigMap, platformDeployment, platformService, secretEnv } fro
 import { oidcClients } from '../governance/clients';
 import { OPA_PORTS, OPA_SERVICE, oidcEndpoints, oidcSecretName } from '../governance/contract';
 import type { BuildContext } from '../platform/context';
-import { randomValue } from '../platform/secrets';
+import { internalCertificates } from '../platform/internal-ca';
+import { randomValue, SecretValueSource } from '../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../platform/service';
 import { databaseSecretName, s3SecretName } from '../storage/contract';
 import { catalogPlan, POLARIS_PORTS, POLARIS_ROOT_CLIENT_ID, POLARIS_ROOT_SECRET_ID, POLARIS_SERVICE } from '../storage/polaris';
@@ -48,10 +50,15 @@ import {
   groupSyncScript,
   GroupSyncPod,
 } from './trino-group-sync';
+import { drainScript } from './trino-drain';
 import { clusterMemory, NodeMemory, nodeMemory } from './trino-memory';
 
 export const TRINO_SERVICE = 'trino';
-export const TRINO_PORTS = { http: { name: 'http', port: 8080 } } as const;
+/**
+ * `http`: workers, probes, the edge and the management user. `https`: in-cluster clients, which
+ * present Keycloak JWTs over TLS with the coordinator's certificate (trino-config.ts).
+ */
+export const TRINO_PORTS = { http: { name: 'http', port: 8080 }, https: { name: 'https', port: 8443 } } as const;
 /** Trino's OAuth2 callback (security/oauth2.html: "https://<trino-coordinator-domain-name>/oauth2/callback"). */
 export const TRINO_CALLBACK_PATH = '/oauth2/callback';
 /** The image's user and group (core/docker/Dockerfile: useradd trino --uid 1000 --gid 1000). */
@@ -63,6 +70,15 @@ const WAREHOUSE_BUCKET = 'warehouse';
 
 const INTERNAL_SECRET = 'trino-internal';
 const POLARIS_SECRET = 'trino-polaris';
+/** The coordinator's HTTPS certificate and key (`tls.pem`) and the CA clients trust (`ca.crt`). */
+export const TRINO_TLS_SECRET = 'trino-tls';
+export const TRINO_CA_KEY = 'ca.crt';
+const TLS_PEM_KEY = 'tls.pem';
+/** The seed the CA and the coordinator's certificate derive from. Rotation: a new id. */
+const TLS_SEED_ID = 'trino/tls-ca-seed';
+const TLS_SEED_LENGTH = 64;
+const TLS_CA = { ca: { commonName: 'trino CA', keyLabel: 'trino-ca' }, leafKeyLabel: 'trino-coordinator' } as const;
+const TLS_DIR = '/etc/trino-tls';
 const CONFIG_CHECKSUM = 'checksum/trino-config';
 /** Reports "starting" in /v1/info until the server is up (core/docker/bin/health-check). */
 const HEALTH_CHECK = ['/usr/lib/trino/bin/health-check'];
@@ -101,7 +117,8 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
     layer: 'compute',
     description: 'Trino: federated SQL over Iceberg (Polaris) and the warehouse database, authorized by OPA',
     images: ['trino', 'python'],
-    ports: [{ ...TRINO_PORTS.http, http: true }],
+    // Only the coordinator listens on `https` (workers have no such port to reach).
+    ports: [{ ...TRINO_PORTS.http, http: true }, TRINO_PORTS.https],
     edges: [
       { to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name },
       { to: OPA_SERVICE, port: OPA_PORTS.http.name },
@@ -119,8 +136,47 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
   });
 }
 
+/** The names clients reach the coordinator by: its Service in every in-cluster form. */
+export function trinoDnsNames(ctx: Pick<BuildContext, 'endpoint' | 'namespaceOf'>): string[] {
+  const ns = ctx.namespaceOf(TRINO_SERVICE);
+  return [ctx.endpoint(TRINO_SERVICE, TRINO_PORTS.https.name).host, `${TRINO_SERVICE}.${ns}.svc`, `${TRINO_SERVICE}.${ns}`, TRINO_SERVICE];
+}
+
+/** A Secret value holding PEMs of Trino's CA and certificate (components/platform/internal-ca.ts). */
+function tlsValue(ctx: BuildContext, render: (pems: ReturnType<typeof internalCertificates>) => string): SecretValueSource {
+  const dnsNames = trinoDnsNames(ctx);
+  return {
+    kind: 'template',
+    ids: [TLS_SEED_ID],
+    seeds: { [TLS_SEED_ID]: TLS_SEED_LENGTH },
+    render: (values) => render(internalCertificates(values[TLS_SEED_ID], TLS_CA, dnsNames)),
+  };
+}
+
+/**
+ * The Secret a client of the `https` port mounts Trino's CA from (key TRINO_CA_KEY): Trino's own
+ * in Trino's namespace (mount only that key), elsewhere a CA-only copy planned in the client's.
+ */
+export function trinoCaSecret(ctx: BuildContext, client: string): string {
+  const namespace = ctx.namespaceOf(client);
+  if (namespace === ctx.namespaceOf(TRINO_SERVICE)) return TRINO_TLS_SECRET;
+  const name = `${client}-trino-ca`;
+  ctx.addSecret({ name, namespace, service: client, data: { [TRINO_CA_KEY]: tlsValue(ctx, (pems) => pems.caCertificate) } });
+  return name;
+}
+
 function planSecrets(ctx: BuildContext): void {
   const namespace = ctx.namespaceOf(TRINO_SERVICE);
+  ctx.addSecret({
+    name: TRINO_TLS_SECRET,
+    namespace,
+    service: TRINO_SERVICE,
+    data: {
+      // Certificate, then key: one file for Trino's PEM keystore.
+      [TLS_PEM_KEY]: tlsValue(ctx, (pems) => `${pems.certificate}${pems.privateKey}`),
+      [TRINO_CA_KEY]: tlsValue(ctx, (pems) => pems.caCertificate),
+    },
+  });
   ctx.addSecret({
     name: INTERNAL_SECRET,
     namespace,
@@ -222,6 +278,7 @@ export function coordinatorFiles(ctx: BuildContext): Record<string, string> {
         audience: client.clientId,
       },
       sqlPath: aiEnabled(ctx) ? [`${AI_CATALOG}.${AI_SCHEMA}`] : [],
+      https: { port: TRINO_PORTS.https.port, keystorePath: `${TLS_DIR}/${TLS_PEM_KEY}` },
     }),
     'log.properties': logProperties(),
     'access-control.properties': opaAccessControl(ctx.url(OPA_SERVICE, OPA_PORTS.http.name)),
@@ -266,6 +323,12 @@ function configVolume(serverMap: string, server: Record<string, string>, catalog
   };
 }
 
+/** Only the certificate and key file: the CA copy is for clients. */
+const tlsVolume = (): k8s.Volume => ({
+  name: 'tls',
+  secret: { secretName: TRINO_TLS_SECRET, defaultMode: 0o440, items: [{ key: TLS_PEM_KEY, path: TLS_PEM_KEY }] },
+});
+
 interface NodeSpec {
   component: 'coordinator' | 'worker';
   files: Record<string, string>;
@@ -275,6 +338,8 @@ interface NodeSpec {
   terminationGracePeriodSeconds?: number;
   /** The coordinator's group sync, and what else rolls the pod when it changes (its script). */
   groupSync?: { pod: GroupSyncPod; files: Record<string, string> };
+  /** The coordinator serves clients over HTTPS with the certificate of TRINO_TLS_SECRET. */
+  https?: boolean;
 }
 
 function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, spec: NodeSpec): k8s.KubeDeployment {
@@ -295,8 +360,12 @@ function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclar
         name: 'trino',
         image: 'trino',
         env: spec.env,
-        ports: [TRINO_PORTS.http.name],
-        volumeMounts: [{ name: 'config', mountPath: TRINO_ETC, readOnly: true }, ...(sync ? [sync.pod.trinoMount] : [])],
+        ports: spec.https ? [TRINO_PORTS.http.name, TRINO_PORTS.https.name] : [TRINO_PORTS.http.name],
+        volumeMounts: [
+          { name: 'config', mountPath: TRINO_ETC, readOnly: true },
+          ...(spec.https ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+          ...(sync ? [sync.pod.trinoMount] : []),
+        ],
         // The data directory and the JVM's temporary files (native libraries are unpacked there).
         writablePaths: [TRINO_DATA, '/tmp'],
         startup: { exec: HEALTH_CHECK, periodSeconds: 5, failureThreshold: 60 },
@@ -305,7 +374,11 @@ function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclar
       },
       ...(sync?.pod.sidecars ?? []),
     ],
-    volumes: [configVolume(serverMap.name, spec.files, spec.catalogMap, spec.catalogs), ...(sync?.pod.volumes ?? [])],
+    volumes: [
+      configVolume(serverMap.name, spec.files, spec.catalogMap, spec.catalogs),
+      ...(spec.https ? [tlsVolume()] : []),
+      ...(sync?.pod.volumes ?? []),
+    ],
   });
 }
 
@@ -318,7 +391,11 @@ function buildCoordinator(
 ): void {
   const oidc = oidcSecretName(TRINO_SERVICE);
   // The Service is named after Trino itself: clients, the route and the workers' discovery reach the coordinator.
-  platformService(scope, ctx, self, { component: 'coordinator', ports: [TRINO_PORTS.http.name], name: TRINO_SERVICE });
+  platformService(scope, ctx, self, {
+    component: 'coordinator',
+    ports: [TRINO_PORTS.http.name, TRINO_PORTS.https.name],
+    name: TRINO_SERVICE,
+  });
   const syncFiles = { [GROUP_SYNC_SCRIPT]: groupSyncScript() };
   const syncMap = platformConfigMap(scope, ctx, self, 'coordinator', 'group-sync', syncFiles);
   const deployment = nodeDeployment(scope, ctx, self, {
@@ -332,6 +409,7 @@ function buildCoordinator(
       secretEnv(TRINO_ENV.oidcClientSecret, oidc, 'client-secret'),
     ],
     groupSync: { pod: groupSyncPod(ctx, TRINO_SERVICE, syncMap.name), files: syncFiles },
+    https: true,
   });
   const [key, reason] = Object.entries(
     exemption(
@@ -364,12 +442,9 @@ function buildWorkers(
     env: nodeEnv(ctx),
     terminationGracePeriodSeconds: WORKER_TERMINATION_SECONDS,
   });
-  const shutdown = [
-    `curl --fail --silent --show-error -X PUT -H 'Content-Type: application/json' -H 'X-Trino-User: ${TRINO_MANAGEMENT_USER}'`,
-    `-d '"SHUTTING_DOWN"' http://localhost:${TRINO_PORTS.http.port}/v1/info/state && tail --pid=1 -f /dev/null`,
-  ].join(' ');
+  const shutdown = drainScript({ port: TRINO_PORTS.http.port, user: TRINO_MANAGEMENT_USER });
   deployment.addJsonPatch(
-    JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { exec: { command: ['/bin/sh', '-c', shutdown] } } }),
+    JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { exec: { command: ['/bin/bash', '-c', shutdown] } } }),
   );
   if (max === min) return;
   // The autoscaler owns the count: a fixed spec.replicas would reset it on every apply.
@@ -387,8 +462,11 @@ function buildWorkers(
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: WORKER_CPU_TARGET } } }],
       behavior: {
         scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
-        // One worker at a time, and not before the previous one could drain.
-        scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] },
+        // One worker at a time, and not before the previous one could drain: never two draining at once.
+        scaleDown: {
+          stabilizationWindowSeconds: 600,
+          policies: [{ type: 'Pods', value: 1, periodSeconds: WORKER_TERMINATION_SECONDS }],
+        },
       },
     },
   });

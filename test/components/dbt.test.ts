@@ -123,19 +123,19 @@ describe("dbt's identity in the realm", () => {
 });
 
 describe('profiles.yml', () => {
-  it('targets the Trino coordinator and its Iceberg catalog as the service identity, with the token from the environment', () => {
+  it("targets Trino's HTTPS port and its Iceberg catalog as the service identity, with the token from the environment and Trino's CA", () => {
     expect(profiles).toEqual({
       platform: {
         target: 'prod',
         outputs: {
           prod: {
             type: 'trino',
-            method: 'none',
+            method: 'jwt',
+            jwt_token: `{{ env_var('${JWT_ENV}') }}`,
             user: DBT_PRINCIPAL,
             host: 'trino.platform-compute.svc.cluster.local',
-            port: 8080,
-            http_scheme: 'http',
-            http_headers: { Authorization: `Bearer {{ env_var('${JWT_ENV}') }}`, 'X-Forwarded-Proto': 'https' },
+            port: 8443,
+            cert: '/etc/dbt/trino-ca/ca.crt',
             database: 'iceberg',
             schema: 'staging',
             threads: 4,
@@ -146,6 +146,25 @@ describe('profiles.yml', () => {
     });
     expect(DBT_PRINCIPAL).toBe('service-account-dbt');
     expect(JWT_ENV).toMatch(/^DBT_ENV_SECRET_/);
+  });
+
+  it("mounts only the CA certificate of Trino's TLS Secret (same namespace), where the profile's cert points", () => {
+    const dbt = container(pod, 'dbt');
+    expect(dbt.volumeMounts).toContainEqual({ name: 'trino-ca', mountPath: '/etc/dbt/trino-ca', readOnly: true });
+    expect(pod.volumes.find((v: any) => v.name === 'trino-ca')).toEqual({
+      name: 'trino-ca',
+      secret: { secretName: 'trino-tls', defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+    });
+    expect(profiles.platform.outputs.prod.cert).toBe('/etc/dbt/trino-ca/ca.crt');
+    expect(cronJob.metadata.namespace).toBe(find(objectsOf(k3d, 'trino'), 'Service', 'trino').metadata.namespace);
+  });
+
+  it("reaches Trino on its HTTPS port only (the edge to port https), where the coordinator's certificate is valid", () => {
+    const egress = find(objects, 'NetworkPolicy', 'dbt-egress').spec.egress;
+    const trino = egress.find((r: any) => r.to[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'trino');
+    expect(trino.ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
+    const decl = k3d.services.find((s) => s.declaration.name === 'dbt')!.declaration;
+    expect(decl.edges).toContainEqual({ to: 'trino', port: 'https' });
   });
 
   it('follows the target settings', () => {

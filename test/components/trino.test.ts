@@ -1,10 +1,13 @@
 import { parseProperties } from '../../components/compute/trino-properties';
 import { SHUTDOWN_GRACE_SECONDS, TRINO_MANAGEMENT_USER } from '../../components/compute/trino-config';
 import { QUERY_DRAIN_SECONDS, WORKER_TERMINATION_SECONDS } from '../../components/compute/trino';
+import { drainScript } from '../../components/compute/trino-drain';
 import { OPA_DECISIONS } from '../../components/governance/contract';
 import { oidcClients } from '../../components/governance/clients';
 import type { PlatformBuild } from '../../components/platform/build';
-import { resolveSecretData } from '../../components/platform/secrets';
+import * as crypto from 'node:crypto';
+import forge from 'node-forge';
+import { randomIds, resolveSecretData } from '../../components/platform/secrets';
 import { POLARIS_ROOT_SECRET_ID } from '../../components/storage/polaris';
 import { evaluate } from '../../policies/engine';
 import { podSecurityLevel } from '../../policies/pod-security';
@@ -31,10 +34,13 @@ const fromSecret = (secret: string, key: string) => ({ valueFrom: { secretKeyRef
 describe('Trino declaration', () => {
   const decl = trinoOf(k3d).declaration;
 
-  it('lives in the compute layer, serves HTTP on 8080 and publishes metrics on it', () => {
+  it('lives in the compute layer, serves HTTP on 8080, HTTPS for clients on 8443, and publishes metrics on HTTP', () => {
     expect(decl.layer).toBe('compute');
     expect(decl.images).toEqual(['trino', 'python']);
-    expect(decl.ports).toEqual([{ name: 'http', port: 8080, http: true }]);
+    expect(decl.ports).toEqual([
+      { name: 'http', port: 8080, http: true },
+      { name: 'https', port: 8443 },
+    ]);
     expect(decl.metrics).toEqual({ port: 'http', path: '/metrics' });
   });
 
@@ -137,7 +143,10 @@ describe('Trino on k3d: one coordinator that also runs the tasks', () => {
   it('is reached through the Service named trino, which selects the coordinator, and the federation route', () => {
     const service = find(objects(k3d), 'Service', 'trino');
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'trino', 'app.kubernetes.io/component': 'coordinator' });
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' },
+      { name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' },
+    ]);
     const route = find(objects(k3d), 'Ingress', 'trino');
     expect(route.spec.rules[0].host).toBe('federation.platform.localhost');
     expect(route.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'trino', port: { name: 'http' } });
@@ -204,6 +213,19 @@ describe('Trino server files', () => {
     const config = coordinatorConfig(eks);
     expect(config['http-server.process-forwarded']).toBe('true');
     expect(config['http-server.authentication.allow-insecure-over-http']).toBe('false');
+  });
+
+  it('config.properties: in-cluster clients get an HTTPS listener on 8443 with the mounted PEM certificate and key', () => {
+    for (const b of [k3d, eks]) {
+      const config = coordinatorConfig(b);
+      expect(config['http-server.https.enabled']).toBe('true');
+      expect(config['http-server.https.port']).toBe('8443');
+      expect(config['http-server.https.keystore.path']).toBe('/etc/trino-tls/tls.pem');
+      // An unencrypted PEM key needs no keystore password (security/inspect-pem.html).
+      expect(config['http-server.https.keystore.key']).toBeUndefined();
+      expect(config['http-server.http.port']).toBe('8080');
+    }
+    expect(Object.keys(workerConfig(eks)).filter((k) => k.startsWith('http-server.https'))).toEqual([]);
   });
 
   it('config.properties: workers authenticate no clients and drain for a grace period on shutdown', () => {
@@ -307,6 +329,58 @@ describe('Trino catalogs', () => {
   });
 });
 
+describe("Trino's in-cluster HTTPS listener", () => {
+  const plan = trinoOf(eks).secrets.find((s) => s.name === 'trino-tls')!;
+  const resolve = () => resolveSecretData(plan, Object.fromEntries(randomIds(plan).map(({ id }) => [id, `seed-${id}`.padEnd(64, 'x')])));
+
+  it('plans the trino-tls Secret from a generated seed: the coordinator certificate and key in one PEM, and the CA', () => {
+    expect(plan.namespace).toBe('platform-compute');
+    expect(randomIds(plan).every(({ length }) => length >= 64)).toBe(true);
+    const data = resolve();
+    expect(Object.keys(data).sort()).toEqual(['ca.crt', 'tls.pem']);
+    expect(data['tls.pem']).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n/);
+    expect(resolve()).toEqual(data);
+  });
+
+  it("gives the coordinator a certificate signed by the CA for every in-cluster name of the Service, whose key is the PEM's key", () => {
+    const data = resolve();
+    const ca = forge.pki.certificateFromPem(data['ca.crt']);
+    const leaf = forge.pki.certificateFromPem(data['tls.pem']);
+    expect(ca.verify(leaf)).toBe(true);
+    const names = (leaf.getExtension('subjectAltName') as any).altNames.map((n: any) => n.value ?? n.ip);
+    expect(names).toEqual(
+      expect.arrayContaining(['trino', 'trino.platform-compute', 'trino.platform-compute.svc', 'trino.platform-compute.svc.cluster.local']),
+    );
+    expect(leaf.getExtension('extKeyUsage')).toMatchObject({ serverAuth: true });
+    const spki = (pem: string) => crypto.createPublicKey(pem).export({ type: 'spki', format: 'pem' });
+    expect(spki(data['tls.pem'].slice(data['tls.pem'].indexOf('-----BEGIN PRIVATE KEY-----')))).toBe(spki(data['tls.pem']));
+  });
+
+  it('mounts only the certificate and key on the coordinator, read-only, and serves the https port there; workers get neither', () => {
+    const pod = deployment(eks, 'trino-coordinator').spec.template.spec;
+    const trino = containerOf(deployment(eks, 'trino-coordinator'), 'trino');
+    expect(pod.volumes).toContainEqual({
+      name: 'tls',
+      secret: { secretName: 'trino-tls', defaultMode: 0o440, items: [{ key: 'tls.pem', path: 'tls.pem' }] },
+    });
+    expect(trino.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/trino-tls', readOnly: true });
+    expect(trino.ports.map((p: any) => [p.name, p.containerPort])).toEqual([
+      ['http', 8080],
+      ['https', 8443],
+    ]);
+    const worker = deployment(eks, 'trino-worker').spec.template.spec;
+    expect(worker.volumes.some((v: any) => v.name === 'tls')).toBe(false);
+    expect(containerOf(deployment(eks, 'trino-worker'), 'trino').ports.map((p: any) => p.name)).toEqual(['http']);
+  });
+
+  it('lets dbt reach 8443, which only the coordinator serves: the Service selects the coordinator', () => {
+    const policy = find(objects(eks), 'NetworkPolicy', 'trino-ingress');
+    const dbt = policy.spec.ingress.find((r: any) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'dbt');
+    expect(dbt.ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
+    expect(find(objects(eks), 'Service', 'trino').spec.selector['app.kubernetes.io/component']).toBe('coordinator');
+  });
+});
+
 describe('Trino credentials', () => {
   const coordinator = containerOf(deployment(eks, 'trino-coordinator'), 'trino');
   const worker = containerOf(deployment(eks, 'trino-worker'), 'trino');
@@ -352,8 +426,7 @@ describe('Trino credentials', () => {
     const values: Record<string, string> = {};
     const plans = eks.services.flatMap((s) => s.secrets);
     let n = 0;
-    for (const plan of plans)
-      for (const source of Object.values(plan.data)) if (source.kind === 'random') values[source.id] ??= `SECRET-VALUE-${n++}-${source.id}`;
+    for (const plan of plans) for (const { id } of randomIds(plan)) values[id] ??= `SECRET-VALUE-${n++}-${id}`.padEnd(64, 'x');
     const rendered = JSON.stringify(objects(eks));
     for (const plan of plans.filter((p) => p.service === 'trino' || p.namespace === 'platform-compute'))
       for (const [key, value] of Object.entries(resolveSecretData(plan, values)))
@@ -396,7 +469,10 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'trino' } },
         },
       ],
-      ports: [{ protocol: 'TCP', port: 8080 }],
+      ports: [
+        { protocol: 'TCP', port: 8080 },
+        { protocol: 'TCP', port: 8443 },
+      ],
     });
   });
 
@@ -407,7 +483,7 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
     ]);
-    expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 300 }]);
+    expect(hpa.spec.behavior.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: WORKER_TERMINATION_SECONDS }]);
     expect(workers.spec.replicas).toBeUndefined();
     const b = buildFor('eks', { compute: { trino: { workers: { min: 3, max: 10 } } } });
     expect(find(objectsOf(b, 'trino'), 'HorizontalPodAutoscaler', 'trino-worker').spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
@@ -427,14 +503,23 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
     expect(pdb.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/component': 'worker' } } });
   });
 
-  it('shuts workers down gracefully: the preStop hook requests it as the management user and waits for Trino to exit', () => {
+  it('shuts workers down gracefully: the preStop hook (bash built-ins, run in trino-drain.test.ts) asks as the management user', () => {
     const trino = containerOf(workers, 'trino');
-    const [shell, flag, script] = trino.lifecycle.preStop.exec.command;
-    expect([shell, flag]).toEqual(['/bin/sh', '-c']);
-    expect(script).toContain(`-X PUT`);
-    expect(script).toContain(`-d '"SHUTTING_DOWN"' http://localhost:8080/v1/info/state`);
-    expect(script).toContain(`X-Trino-User: ${TRINO_MANAGEMENT_USER}`);
-    expect(script).toMatch(/&& tail --pid=1 -f \/dev\/null$/);
+    expect(trino.lifecycle.preStop.exec.command).toEqual([
+      '/bin/bash',
+      '-c',
+      drainScript({ port: 8080, user: TRINO_MANAGEMENT_USER, pid: 1, log: '/proc/1/fd/2' }),
+    ]);
+    expect(containerOf(coordinator, 'trino').lifecycle).toBeUndefined();
+  });
+
+  it('never drains two workers at once: the autoscaler removes one per termination grace period', () => {
+    const grace = workers.spec.template.spec.terminationGracePeriodSeconds;
+    const [policy] = hpa.spec.behavior.scaleDown.policies;
+    expect(policy.value).toBe(1);
+    expect(policy.periodSeconds).toBeGreaterThanOrEqual(grace);
+    // The API's bound (HPAScalingPolicy.periodSeconds <= 1800).
+    expect(policy.periodSeconds).toBeLessThanOrEqual(1800);
   });
 
   it('gives workers time for two grace periods and the longest query allowed to finish', () => {
