@@ -118,7 +118,12 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
     description: 'Trino: federated SQL over Iceberg (Polaris) and the warehouse database, authorized by OPA',
     images: ['trino', 'python'],
     // Only the coordinator listens on `https` (workers have no such port to reach).
-    ports: [{ ...TRINO_PORTS.http, http: true }, TRINO_PORTS.https],
+    // Other services reach the coordinator only: workers take 8080 from Trino pods alone (their
+    // plain-HTTP management user could otherwise be used to shut them down).
+    ports: [
+      { ...TRINO_PORTS.http, http: true, servedBy: 'coordinator' },
+      { ...TRINO_PORTS.https, servedBy: 'coordinator' },
+    ],
     edges: [
       { to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name },
       { to: OPA_SERVICE, port: OPA_PORTS.http.name },

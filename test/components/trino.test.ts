@@ -38,8 +38,8 @@ describe('Trino declaration', () => {
     expect(decl.layer).toBe('compute');
     expect(decl.images).toEqual(['trino', 'python']);
     expect(decl.ports).toEqual([
-      { name: 'http', port: 8080, http: true },
-      { name: 'https', port: 8443 },
+      { name: 'http', port: 8080, http: true, servedBy: 'coordinator' },
+      { name: 'https', port: 8443, servedBy: 'coordinator' },
     ]);
     expect(decl.metrics).toEqual({ port: 'http', path: '/metrics' });
   });
@@ -373,10 +373,16 @@ describe("Trino's in-cluster HTTPS listener", () => {
     expect(containerOf(deployment(eks, 'trino-worker'), 'trino').ports.map((p: any) => p.name)).toEqual(['http']);
   });
 
-  it('lets dbt reach 8443, which only the coordinator serves: the Service selects the coordinator', () => {
-    const policy = find(objects(eks), 'NetworkPolicy', 'trino-ingress');
-    const dbt = policy.spec.ingress.find((r: any) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'dbt');
+  it('lets dbt reach 8443 on the coordinator only, and no other service reach the workers', () => {
+    const coordinator = find(objects(eks), 'NetworkPolicy', 'trino-coordinator-ingress');
+    expect(coordinator.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('coordinator');
+    const dbt = coordinator.spec.ingress.find((r: any) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'dbt');
     expect(dbt.ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
+    // The policy every Trino pod has lets only Trino pods in.
+    const everyPod = find(objects(eks), 'NetworkPolicy', 'trino-ingress');
+    expect(everyPod.spec.ingress.flatMap((r: any) => r.from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']))).toEqual([
+      'trino',
+    ]);
     expect(find(objects(eks), 'Service', 'trino').spec.selector['app.kubernetes.io/component']).toBe('coordinator');
   });
 });

@@ -75,8 +75,10 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
 
   it('opens one allow per edge: egress at the source and ingress at the target', () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
-    const allows = (name: string, direction: 'ingress' | 'egress') =>
-      policies.find((p) => p.metadata.name === `${name}-${direction}`)?.spec[direction] ?? [];
+    /** The rules of the service's policy, or of its serving component's policy for a port only that component serves. */
+    const allows = (name: string, direction: 'ingress' | 'egress', servedBy?: string) =>
+      policies.find((p) => p.metadata.name === (servedBy ? `${name}-${servedBy}-${direction}` : `${name}-${direction}`))?.spec[direction] ??
+      [];
     for (const service of build.services) {
       for (const edge of effectiveEdges(
         service.declaration,
@@ -84,13 +86,15 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
         build.services.map((s) => s.declaration),
       )) {
         if (edge.to === service.declaration.name) continue;
-        const port = build.services.find((s) => s.declaration.name === edge.to)!.declaration.ports.find((p) => p.name === edge.port)!.port;
+        const { port, servedBy } = build.services
+          .find((s) => s.declaration.name === edge.to)!
+          .declaration.ports.find((p) => p.name === edge.port)!;
         const out = allows(service.declaration.name, 'egress').some(
           (r: any) =>
             r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === edge.to) &&
             r.ports.some((p: any) => p.port === port),
         );
-        const inn = allows(edge.to, 'ingress').some(
+        const inn = allows(edge.to, 'ingress', servedBy).some(
           (r: any) =>
             r.from.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === service.declaration.name) &&
             r.ports.some((p: any) => p.port === port),
