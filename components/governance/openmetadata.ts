@@ -27,7 +27,7 @@ import {
   openmetadataEnv,
   SEARCH_SECRET,
 } from './openmetadata-env';
-import { derivedRsaKey, fernetKey, privateKeyPem, publicKeyPem, signJwt } from './openmetadata-keys';
+import { derivedRsaKey, fernetKey, privateKeyPem, publicKeyPem, signJwt } from '../platform/seeded-keys';
 import {
   BOT_SCRIPT,
   JWT_DIR,

@@ -1,11 +1,11 @@
 // A private CA and one leaf certificate it signs, derived from one generated seed (see the RSA
-// helpers in components/governance/openmetadata-keys.ts), so both delivery paths render the same
+// helpers in components/platform/seeded-keys.ts), so both delivery paths render the same
 // PEMs from the same stored value and no certificate ever has to be kept beside the seed. Used for
 // in-cluster TLS: clients trust the CA certificate, the server presents the leaf. Rotation: plan a
 // new seed id.
 import * as crypto from 'node:crypto';
 import forge from 'node-forge';
-import { derivedRsaKey, lf, privateKeyPem } from '../governance/openmetadata-keys';
+import { derivedRsaKey, lf, privateKeyPem } from './seeded-keys';
 
 export interface InternalCertificates {
   caCertificate: string;

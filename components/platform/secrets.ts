@@ -11,7 +11,7 @@ export type SecretValueSource =
   /**
    * A file assembled from generated values (a config file that embeds credentials). `seeds` are
    * random values only templates use (key material is derived from them, see the Fernet and RSA
-   * helpers in components/governance/openmetadata-keys.ts): generated like `random` ones, by id and
+   * helpers in components/platform/seeded-keys.ts): generated like `random` ones, by id and
    * length, but stored in no Secret key of their own.
    */
   | { kind: 'template'; ids: string[]; render: (values: Record<string, string>) => string; seeds?: Record<string, number> };
