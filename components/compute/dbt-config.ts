@@ -106,7 +106,11 @@ with urllib.request.urlopen(request, timeout=30) as reply:
 `;
 }
 
-/** Signs in, then runs dbt: the sample loads its seeds (its raw data) before the build. */
+/**
+ * Signs in, then runs dbt. The sample loads its seeds (its raw data) first and the build leaves them
+ * alone: its staging models read the seeds as sources, so a build that reloaded them could run a
+ * model while its seed table is being replaced.
+ */
 export function runScript(seedFirst: boolean): string {
   const dbt = `${PATHS.venv}/bin/dbt`;
   const common = `--project-dir "$DBT_PROJECT_DIR" --profile ${DBT_PROFILE} --target ${DBT_TARGET}`;
@@ -116,7 +120,7 @@ export function runScript(seedFirst: boolean): string {
     `${JWT_ENV}="$(${PATHS.venv}/bin/python ${PATHS.scripts}/${SIGN_IN_SCRIPT})"`,
     `export ${JWT_ENV}`,
     ...(seedFirst ? [`${dbt} seed ${common}`] : []),
-    `exec ${dbt} build ${common}`,
+    `exec ${dbt} build ${common}${seedFirst ? " --exclude 'resource_type:seed'" : ''}`,
     '',
   ].join('\n');
 }

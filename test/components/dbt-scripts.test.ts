@@ -121,7 +121,7 @@ describeWithTools('the run script (run.sh)', () => {
     expect(result.code).toBe(0);
     expect(calls()).toEqual([
       'dbt seed --project-dir /dbt/project --profile platform --target prod token=eyJ.token.sig',
-      'dbt build --project-dir /dbt/project --profile platform --target prod token=eyJ.token.sig',
+      'dbt build --project-dir /dbt/project --profile platform --target prod --exclude resource_type:seed token=eyJ.token.sig',
     ]);
   });
 
