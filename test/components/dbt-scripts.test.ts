@@ -7,27 +7,10 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JWT_ENV, PATHS, runScript, signInScript } from '../../components/compute/dbt-config';
+import { describeWithTools as describeWithToolsOf } from '../support/tools';
 
 const TOOLS = ['python3', 'shellcheck', 'sh'];
-const missing = TOOLS.filter((tool) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-});
-
-/** In CI a missing tool is a failure; locally the suite is skipped with the reason. */
-function describeWithTools(name: string, fn: () => void): void {
-  if (!missing.length) return describe(name, fn);
-  if (process.env.CI)
-    return describe(name, () =>
-      it(`needs ${missing.join(', ')} (apt-get install ${missing.join(' ')})`, () => expect(missing).toEqual([])),
-    );
-  console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
-  describe.skip(name, fn);
-}
+const describeWithTools = (name: string, fn: () => void) => describeWithToolsOf(TOOLS, name, fn);
 
 const exec = (file: string, args: string[], env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

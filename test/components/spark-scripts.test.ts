@@ -10,27 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectScript } from '../../components/compute/spark-config';
 import { fetchJarsScript, HADOOP_VERSION, SPARK_JARS, repositoryPath } from '../../components/compute/spark-jars';
+import { describeWithTools as describeWithToolsOf } from '../support/tools';
 
 const TOOLS = ['bash', 'wget', 'sha1sum', 'shellcheck'];
-const missing = TOOLS.filter((tool) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-});
-
-/** In CI a missing tool is a failure; locally the suite is skipped with the reason. */
-function describeWithTools(name: string, fn: () => void): void {
-  if (!missing.length) return describe(name, fn);
-  if (process.env.CI)
-    return describe(name, () =>
-      it(`needs ${missing.join(', ')} (apt-get install ${missing.join(' ')})`, () => expect(missing).toEqual([])),
-    );
-  console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
-  describe.skip(name, fn);
-}
+const describeWithTools = (name: string, fn: () => void) => describeWithToolsOf(TOOLS, name, fn);
 
 const run = (file: string, args: string[], env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

@@ -9,27 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { drainScript } from '../../components/compute/trino-drain';
 import { TRINO_MANAGEMENT_USER } from '../../components/compute/trino-config';
+import { describeWithTools as describeWithToolsOf } from '../support/tools';
 
 const TOOLS = ['bash', 'shellcheck'];
-const missing = TOOLS.filter((tool) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return true;
-  }
-});
-
-/** In CI a missing tool is a failure; locally the suite is skipped with the reason. */
-function describeWithTools(name: string, fn: () => void): void {
-  if (!missing.length) return describe(name, fn);
-  if (process.env.CI)
-    return describe(name, () =>
-      it(`needs ${missing.join(', ')} (apt-get install ${missing.join(' ')})`, () => expect(missing).toEqual([])),
-    );
-  console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
-  describe.skip(name, fn);
-}
+const describeWithTools = (name: string, fn: () => void) => describeWithToolsOf(TOOLS, name, fn);
 
 interface Received {
   method?: string;
