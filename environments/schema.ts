@@ -1,10 +1,10 @@
 // The whole stack config as one strict zod schema. Unknown keys are errors; contradictions between
 // settings are reported with the key path they concern (see refineContradictions).
 import { z } from 'zod';
-import { computeSchema } from './compute-schema';
-import { refineDbt } from './dbt-schema';
-import { refineSpark } from './spark-schema';
-import { governanceSchema, refineGovernance } from './governance-schema';
+import { computeSchema } from '../components/compute/schema';
+import { refineDbt } from '../components/compute/dbt/schema';
+import { refineSpark } from '../components/compute/spark/schema';
+import { governanceSchema, refineGovernance } from '../components/governance/schema';
 
 export const ENVIRONMENTS = ['k3d', 'eks', 'airgapped'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];

@@ -1,7 +1,7 @@
 // Files an environment needs beside its manifests.
 import { stringify } from 'yaml';
 import type { PlatformBuild } from '../components/platform/build';
-import { k3dClusterConfig } from '../components/edge/k3d-cluster';
+import { k3dClusterConfig } from '../components/edge/k3d-cluster/k3d-cluster';
 
 export function environmentExtras(build: PlatformBuild): Record<string, string> {
   if (build.config.environment !== 'k3d') return {};

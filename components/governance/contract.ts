@@ -1,7 +1,7 @@
 // How other services reach the governance layer: names, ports, the issuer and back channel, the
 // OIDC client Secrets, the OPA decision paths and the role groups. Declared here once; consumers
 // (Trino, Superset, JupyterHub, ...) derive their settings from these functions.
-import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
+import { PLATFORM_ROLES, PlatformRole } from './schema';
 import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from '../platform/context';
 import { FORWARD_AUTH_SERVICE, IDENTITY_SERVICE } from '../platform/graph';

@@ -2,7 +2,7 @@
 // provided TLS certificate, external database and S3 admin credentials, a private dbt project's
 // git credentials. The reference checks and policies treat them as present.
 import type { PlatformConfig } from '../../environments/schema';
-import { operatorProvidedDbtSecrets } from '../compute/dbt';
+import { operatorProvidedDbtSecrets } from '../compute/dbt/dbt';
 import { namespaceName } from './layers';
 
 export interface OperatorSecret {

@@ -1,7 +1,7 @@
 // A service declared once, as typed data. Everything that connects services (network rules,
 // routes, credentials, buckets, databases, sizing) is derived from these declarations.
 import type { Construct } from 'constructs';
-import { PLATFORM_ROLES, PlatformRole } from '../../environments/governance-schema';
+import { PLATFORM_ROLES, PlatformRole } from '../governance/schema';
 import type { SizingProfile } from '../../environments/schema';
 import type { ImageKey } from '../images';
 import type { Placement } from './layers';

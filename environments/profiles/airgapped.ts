@@ -1,5 +1,5 @@
-import { computeDefaults } from './compute';
-import { governanceDefaults } from './governance';
+import { computeDefaults } from '../../components/compute/profile';
+import { governanceDefaults } from '../../components/governance/profile';
 import type { Profile } from './types';
 
 /**

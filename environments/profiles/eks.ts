@@ -1,5 +1,5 @@
-import { computeDefaults } from './compute';
-import { governanceDefaults } from './governance';
+import { computeDefaults } from '../../components/compute/profile';
+import { governanceDefaults } from '../../components/governance/profile';
 import type { Profile } from './types';
 
 /** AWS EKS: highly available, gp3 volumes, NLB in front, certificates from the user's cert-manager. */
