@@ -1,10 +1,13 @@
 // The whole stack config as one strict zod schema. Unknown keys are errors; contradictions between
 // settings are reported with the key path they concern (see refineContradictions).
 import { z } from 'zod';
-import { computeSchema } from '../components/compute/schema';
+import { computeSliceSchema } from '../components/compute/schema';
+import { edgeSliceSchema } from '../components/edge/schema';
+import { storageSliceSchema } from '../components/storage/schema';
+import { cidr, dnsLabel, domain, objectName } from './fields';
 import { refineDbt } from '../components/compute/dbt/schema';
 import { refineSpark } from '../components/compute/spark/schema';
-import { governanceSchema, refineGovernance } from '../components/governance/schema';
+import { governanceSliceSchema, refineGovernance } from '../components/governance/schema';
 
 export const ENVIRONMENTS = ['k3d', 'eks', 'airgapped'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -12,37 +15,12 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 export const SIZING_PROFILES = ['small', 'medium', 'large'] as const;
 export type SizingProfile = (typeof SIZING_PROFILES)[number];
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$/, 'a DNS label: lowercase letters, digits and "-", 1 to 20 characters, starting with a letter');
-const domain = z
-  .string()
-  .regex(
-    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    'a lowercase domain with at least two labels, such as "platform.localhost"',
-  )
-  .max(253);
-const objectName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes object name: lowercase letters, digits and "-"')
-  .max(63);
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, 'a storage size such as "10Gi"');
-const cidr = z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'an IPv4 CIDR such as "10.0.0.0/8"');
-const hostOrIp = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/, 'a host name or IP address');
 const registry = z
   .string()
   .regex(
     /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/,
     'a registry host with optional port and path, such as "registry.internal:5000/mirror"',
   );
-
-const tls = z.strictObject({
-  mode: z.enum(['self-signed', 'provided', 'cert-manager']),
-  secretName: objectName
-    .optional()
-    .describe('`provided`: the kubernetes.io/tls Secret (in the edge namespace) holding a wildcard certificate.'),
-  clusterIssuer: objectName.optional().describe('`cert-manager`: the ClusterIssuer that signs the wildcard certificate.'),
-});
 
 const images = z.strictObject({
   registryMirror: registry.optional().describe('Rewrites every image reference to this registry, keeping the repository path.'),
@@ -59,58 +37,6 @@ const storageClasses = z.strictObject({
 const egress = z.strictObject({
   allowInternet: z.boolean().describe('Whether any pod may reach addresses outside the cluster.'),
   apiServerCidrs: z.array(cidr).min(1).describe('Where the Kubernetes API server lives, for pods that watch it (the edge).'),
-});
-
-const edge = z.strictObject({
-  exposure: z.enum(['loadBalancer', 'nodePort', 'clusterIP']).describe('How the edge Service is exposed outside the cluster.'),
-  loadBalancerAnnotations: z.record(z.string(), z.string()),
-});
-
-const externalEndpoint = {
-  cidrs: z.array(cidr).min(1).describe('Egress is opened only to these ranges for the external endpoint.'),
-};
-
-const postgresInstance = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('internal'), storageSize: quantity }),
-  z.strictObject({
-    mode: z.literal('external'),
-    host: hostOrIp,
-    port: z.number().int().min(1).max(65535),
-    adminSecret: objectName.describe(
-      'Secret (storage namespace) with keys `username` and `password` of a role that may create roles and databases.',
-    ),
-    sslMode: z.enum(['disable', 'require', 'verify-ca', 'verify-full']),
-    ...externalEndpoint,
-  }),
-]);
-
-const objectStorage = z.discriminatedUnion('mode', [
-  z.strictObject({
-    mode: z.literal('internal'),
-    topology: z.enum(['single', 'split']).describe('`single`: one SeaweedFS process; `split`: master, volume, filer and S3 gateway apart.'),
-    storageSize: quantity,
-    volumeServers: z.number().int().min(1).max(32),
-    replication: z
-      .string()
-      .regex(/^[0-9]{3}$/, 'three digits such as "000" or "001"')
-      .describe('SeaweedFS replication "xyz": copies on other data centres, racks, servers.'),
-  }),
-  z.strictObject({
-    mode: z.literal('external'),
-    endpoint: z.url({ protocol: /^https?$/ }),
-    region: z.string().min(1),
-    pathStyle: z.boolean(),
-    credentialsSecret: objectName.describe(
-      'Secret (storage namespace) with keys `access-key` and `secret-key`, allowed to create buckets.',
-    ),
-    ...externalEndpoint,
-  }),
-]);
-
-const polaris = z.strictObject({
-  realm: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'letters, digits, "_" and "-"'),
-  catalog: objectName,
-  namespaces: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and "_"')).min(1),
 });
 
 const k3d = z.strictObject({
@@ -130,23 +56,15 @@ export const platformConfigSchema = z
     environment: z.enum(ENVIRONMENTS).describe('Which profile gives the defaults: a k3d laptop, AWS EKS, or an air-gapped cluster.'),
     prefix: dnsLabel.describe('Names namespaces (`<prefix>-<layer>`), the IngressClass, realm roles and buckets.'),
     domain: domain.describe('Public hosts are `<function>.<domain>` (bi, lab, identity, storage, ...).'),
-    tls: tls.describe('Where the wildcard certificate for `*.<domain>` comes from.'),
+    tls: edgeSliceSchema.shape.tls,
     storageClasses: storageClasses.describe('StorageClass names per volume kind.'),
     images: images.describe('Image references: mirror, digest pinning, pull policy.'),
     sizing: z.enum(SIZING_PROFILES).describe('Replicas, requests and limits of every service: small fits a 16 GB laptop.'),
     egress: egress.describe('What pods may reach outside the cluster.'),
-    edge: edge.describe('How the edge (Traefik) is reached from outside the cluster.'),
-    postgres: z
-      .strictObject({ platform: postgresInstance, warehouse: postgresInstance })
-      .describe(
-        'PostgreSQL instances: `platform` for service metadata, `warehouse` for user data. `internal` runs it; `external` uses yours.',
-      ),
-    objectStorage: objectStorage.describe('The S3 store: SeaweedFS (`internal`) or an S3 endpoint you bring (`external`).'),
-    polaris: polaris.describe('The Iceberg REST catalog: realm, catalog name and the namespaces created in it.'),
-    compute: computeSchema.describe('The query and processing engines: Trino, Spark, dbt.'),
-    governance: governanceSchema.describe(
-      'Identity (Keycloak realm, roles, groups, sessions), directory, data catalog and the data access model.',
-    ),
+    edge: edgeSliceSchema.shape.edge,
+    ...storageSliceSchema.shape,
+    ...computeSliceSchema.shape,
+    ...governanceSliceSchema.shape,
     protect: z.boolean().describe('Protect stateful resources from `pulumi destroy` (Pulumi `protect`).'),
     k3d: k3d.optional().describe('k3d only: the cluster `k3d cluster create --config` makes (written by render as k3d-cluster.yaml).'),
   })

@@ -1,6 +1,6 @@
 // The policy context for an environment, from its validated config: the same facts the platform
 // was built with (mirror, digest pinning, pull policy, egress).
-import { operatorSecrets } from '../components/platform/operator-secrets';
+import { operatorSecrets } from '../components/operator-secrets';
 import type { PlatformConfig } from '../environments/schema';
 import type { PolicyContext } from './rules/types';
 

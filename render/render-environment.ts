@@ -1,11 +1,11 @@
 // One environment from config to files: load and validate the config, read the image lock when
-// digests are pinned, build the model, write the render.
+// digests are pinned, compose the environment's layers as cdk8s charts, write what they hold.
 import * as path from 'node:path';
-import { buildPlatform } from '../components/platform/build';
 import { readImageLock } from '../components/images';
 import { loadPlatformConfig, overridesForEnvironment } from '../environments/load';
 import type { PlatformConfig } from '../environments/schema';
-import { environmentExtras } from './environment-extras';
+import { synthComposition } from '../stacks/composition';
+import { COMPOSITIONS } from '../stacks/compositions';
 import { humanSummary as describe } from './summary';
 import { writeRender, RenderResult } from './write';
 
@@ -17,7 +17,8 @@ export function loadEnvironment(environment: string, stackFile?: string): Platfo
 export function renderEnvironment(environment: string, outDir: string, stackFile?: string): RenderResult & { humanSummary: string } {
   const config = loadEnvironment(environment, stackFile);
   const lock = config.images.digestPinning ? readImageLock(path.resolve(config.images.lockFile!)) : undefined;
-  const build = buildPlatform(config, { lock });
-  const result = writeRender(build, outDir, environmentExtras(build));
+  const composition = COMPOSITIONS[config.environment];
+  const { build } = synthComposition(composition, config, { lock });
+  const result = writeRender(build, outDir, composition.extras(build));
   return { ...result, humanSummary: describe(result.summary, outDir) };
 }

@@ -12,11 +12,11 @@ export const LLM_GATEWAY_OPENAI_PATH = '/v1';
 /** Whether the gateway runs in this build. */
 export const llmGatewayEnabled = (ctx: Pick<BuildContext, 'services'>): boolean => ctx.services.some((s) => s.name === LLM_GATEWAY_SERVICE);
 
-/** The gateway's in-cluster origin, for clients that append the OpenAI path themselves. */
-export const llmGatewayOrigin = (ctx: BuildContext): string => ctx.url(LLM_GATEWAY_SERVICE, LLM_GATEWAY_PORTS.http.name);
+/** The gateway's in-cluster origin as `from` reaches it (its edge), for clients that append the OpenAI path themselves. */
+export const llmGatewayOrigin = (ctx: BuildContext, from: string): string => ctx.connect(from, LLM_GATEWAY_SERVICE, LLM_GATEWAY_PORTS.http.name).url();
 
 /** The OpenAI base URL (`base_url` / `OPENAI_API_BASE`) in-cluster. */
-export const llmGatewayBaseUrl = (ctx: BuildContext): string => `${llmGatewayOrigin(ctx)}${LLM_GATEWAY_OPENAI_PATH}`;
+export const llmGatewayBaseUrl = (ctx: BuildContext, from: string): string => `${llmGatewayOrigin(ctx, from)}${LLM_GATEWAY_OPENAI_PATH}`;
 
 /**
  * The Secret a consumer reads its gateway key from, in its own namespace, under LLM_GATEWAY_KEY.

@@ -11,3 +11,8 @@ export const computeSchema = z.strictObject({
   dbt: dbtSchema.describe('dbt Core runs against Trino.'),
 });
 export type ComputeConfig = z.infer<typeof computeSchema>;
+
+/** The compute layer's slice of the stack config. */
+export const computeSliceSchema = z.strictObject({
+  compute: computeSchema.describe('The query and processing engines: Trino, Spark, dbt.'),
+});

@@ -63,28 +63,30 @@ export const GROUPS_CLAIM = 'groups';
 export const issuerUrl = (config: PlatformConfig): string =>
   `${publicOrigin(config, { name: IDENTITY_HOST })}/realms/${config.governance.realm}`;
 
-/** The realm on the in-cluster back channel (token, JWKS, userinfo from server to server). */
-export const backchannelRealmUrl = (ctx: BuildContext): string =>
-  `${ctx.url(KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name)}/realms/${ctx.config.governance.realm}`;
+/** The realm on the in-cluster back channel (token, JWKS, userinfo from server to server), as `from` reaches it. */
+export const backchannelRealmUrl = (ctx: BuildContext, from: string): string =>
+  `${ctx.connect(from, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url()}/realms/${ctx.config.governance.realm}`;
 
 /** OIDC endpoints split as services need them: authorization on the public host, the rest in-cluster. */
-export function oidcEndpoints(ctx: BuildContext) {
-  const back = `${backchannelRealmUrl(ctx)}/protocol/openid-connect`;
+export function oidcEndpoints(ctx: BuildContext, from: string) {
+  const back = `${backchannelRealmUrl(ctx, from)}/protocol/openid-connect`;
+  // An identity provider outside the platform has one URL, for browsers and servers alike.
+  const issuer = ctx.services.some((s) => s.name === KEYCLOAK_SERVICE) ? issuerUrl(ctx.config) : backchannelRealmUrl(ctx, from);
   return {
-    issuer: issuerUrl(ctx.config),
-    authorization: `${issuerUrl(ctx.config)}/protocol/openid-connect/auth`,
-    logout: `${issuerUrl(ctx.config)}/protocol/openid-connect/logout`,
+    issuer,
+    authorization: `${issuer}/protocol/openid-connect/auth`,
+    logout: `${issuer}/protocol/openid-connect/logout`,
     token: `${back}/token`,
     jwks: `${back}/certs`,
     userinfo: `${back}/userinfo`,
     /** The discovery document on the back channel (its `issuer` is still the public one). */
-    discovery: `${backchannelRealmUrl(ctx)}/.well-known/openid-configuration`,
+    discovery: `${backchannelRealmUrl(ctx, from)}/.well-known/openid-configuration`,
   };
 }
 
 /** The realm's admin REST API on the back channel (the group sync reads users, roles and groups there). */
-export const adminRealmUrl = (ctx: BuildContext): string =>
-  `${ctx.url(KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name)}/admin/realms/${ctx.config.governance.realm}`;
+export const adminRealmUrl = (ctx: BuildContext, from: string): string =>
+  `${ctx.connect(from, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url()}/admin/realms/${ctx.config.governance.realm}`;
 
 /** Keycloak's name for a client's service-account user (ServiceAccountConstants.SERVICE_ACCOUNT_USER_PREFIX); its `preferred_username`. */
 export const serviceAccountUsername = (clientId: string): string => `service-account-${clientId}`;

@@ -133,3 +133,10 @@ export function refineGovernance(g: GovernanceConfig | undefined, issue: Issue):
       `must not exceed sessions.ssoMaxSeconds (${g.sessions.ssoMaxSeconds})`,
     );
 }
+
+/** The governance layer's slice of the stack config. */
+export const governanceSliceSchema = z.strictObject({
+  governance: governanceSchema.describe(
+    'Identity (Keycloak realm, roles, groups, sessions), directory, data catalog and the data access model.',
+  ),
+});

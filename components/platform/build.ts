@@ -3,12 +3,11 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { PlatformConfig } from '../../environments/schema';
-import { podMetadataOf, podSecurityLevel, podSpecOf, PodSecurityLevel, PSS_VERSION } from '../../policies/pod-security';
+import { podMetadataOf, podSecurityLevel, podSpecOf, PodSecurityLevel, PSS_VERSION } from '../base/pod-security';
 import { PART_OF, standardLabels } from '../base/labels';
 import { ImageLock, ImageResolver } from '../images';
-import { SERVICE_DEFINITIONS } from '../registry';
 import { BuildContext } from './context';
-import { graphProblems } from './graph';
+import { ExternalServices, graphProblems } from './graph';
 import { CLUSTER_SCOPED_KINDS, KubeObject } from './kube-object';
 import { namespaceName, Placement, PLACEMENTS } from './layers';
 import { namespaceBaseline, servicePolicies } from './network';
@@ -38,6 +37,8 @@ export interface PlatformBuild {
   namespaces: BuiltNamespace[];
   /** Planned by the edge service; absent only in builds without it (construct tests). */
   tls?: TlsPlan;
+  /** Services reached outside the platform. */
+  external: ExternalServices;
 }
 
 export class PlatformModelError extends Error {
@@ -49,7 +50,8 @@ export class PlatformModelError extends Error {
 
 export interface BuildOptions {
   lock?: ImageLock;
-  definitions?: ServiceDefinition[];
+  /** Services this platform does not run, reached at endpoints outside it (an identity provider, OPA). */
+  external?: ExternalServices;
 }
 
 function synth(chart: Chart): KubeObject[] {
@@ -63,14 +65,16 @@ export function imageResolverFor(config: PlatformConfig, lock?: ImageLock): Imag
   return new ImageResolver(config.images, lock, config.k3d ? { k3s: { tag: config.k3d.k3sVersion } } : {});
 }
 
-export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}): PlatformBuild {
-  const definitions = (options.definitions ?? SERVICE_DEFINITIONS).filter((d) => d.enabled({ config }));
+/** The model of the given services (those enabled by the config): their objects and the wiring derived between them. */
+export function buildModel(config: PlatformConfig, available: ServiceDefinition[], options: BuildOptions = {}): PlatformBuild {
+  const definitions = available.filter((d) => d.enabled({ config }));
   const declarations = definitions.map((d) => d.declare({ config }));
-  const problems = graphProblems(declarations, config);
+  const external = options.external ?? {};
+  const problems = graphProblems(declarations, config, external);
   if (problems.length) throw new PlatformModelError(problems);
 
   const images = imageResolverFor(config, options.lock);
-  const ctx = new BuildContext(config, images, declarations);
+  const ctx = new BuildContext(config, images, declarations, external);
   const app = new App();
   const services: BuiltService[] = definitions.map((definition, i) => {
     const declaration = declarations[i];
@@ -86,6 +90,8 @@ export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}
     publicRoute(chart, ctx, declaration);
     return { declaration, namespace, objects: synth(chart), secrets: ctx.secrets.slice(secretsBefore) };
   });
+  const unused = unusedEdges(ctx);
+  if (unused.length) throw new PlatformModelError(unused);
   // Secrets a service plans for a consumer belong with the consumer.
   for (const service of services) service.secrets = ctx.secrets.filter((s) => s.service === service.declaration.name);
 
@@ -112,7 +118,20 @@ export function buildPlatform(config: PlatformConfig, options: BuildOptions = {}
     namespaceBaseline(chart);
     namespaces.push({ placement, name, podSecurity, objects: synth(chart) });
   }
-  return { config, images, services, namespaces, tls: ctx.tls };
+  return { config, images, services, namespaces, tls: ctx.tls, external };
+}
+
+/** Declared edges no build asked the address of: a rule with nothing behind it, or an address written by hand. */
+function unusedEdges(ctx: BuildContext): string[] {
+  return ctx.services.flatMap((s) =>
+    s.edges
+      .filter((e) => ctx.reaches(e.to) && !ctx.connections.has(`${s.name}>${e.to}:${e.port}`))
+      .map(
+        (e) =>
+          `service "${s.name}": declares an edge to "${e.to}" (port "${e.port}") but never asks for its address (ctx.connect): ` +
+          'remove the edge, or take the address from the model',
+      ),
+  );
 }
 
 function strictestLevel(objects: KubeObject[]): PodSecurityLevel {

@@ -1,26 +1,47 @@
 // What a service's build sees: the validated config, images, sizing, the other services'
-// declarations, and the registries it adds secrets and TLS needs to.
+// declarations, and the registries it adds secrets and TLS needs to. Another service's address is
+// only had through `connect`, which needs the edge: an address in a config file always has a
+// network rule behind it.
 import type { PlatformConfig } from '../../environments/schema';
 import type { ImageResolver } from '../images';
+import { effectiveEdges, ExternalServices } from './graph';
 import { namespaceName } from './layers';
 import type { SecretPlan } from './secrets';
 import type { TlsPlan } from './tls';
 import type { ComponentSizing, PortDecl, ServiceDeclaration } from './service';
 
-export interface Endpoint {
+/** Where a service's port is reached: in-cluster DNS or an external endpoint. */
+export interface Address {
   host: string;
   port: number;
+  /** `<scheme>://<host>:<port>`; an external endpoint's configured URL as given (its scheme and path). */
+  url(scheme?: string): string;
+}
+
+/** A service used through an address that declares no edge to it. */
+export class UndeclaredConnectionError extends Error {
+  constructor(from: string, to: string, port: string) {
+    super(
+      `service "${from}" uses the address of "${to}" (port "${port}") but declares no edge to it: ` +
+        `add { to: '${to}', port: '${port}' } to the edges of "${from}"`,
+    );
+    this.name = 'UndeclaredConnectionError';
+  }
 }
 
 export class BuildContext {
   readonly secrets: SecretPlan[] = [];
   /** Set by the edge service: how the platform certificate is obtained. */
   tls?: TlsPlan;
+  /** Every connection whose address a build asked for: `from>to:port`. */
+  readonly connections = new Set<string>();
 
   constructor(
     readonly config: PlatformConfig,
     readonly images: ImageResolver,
     readonly services: ServiceDeclaration[],
+    /** Services this platform does not run, reached at an endpoint outside it. */
+    readonly external: ExternalServices = {},
   ) {}
 
   namespaceOf(service: string): string {
@@ -33,20 +54,42 @@ export class BuildContext {
     return decl;
   }
 
+  /** Whether the platform runs the service or reaches it outside. */
+  reaches(service: string): boolean {
+    return this.services.some((s) => s.name === service) || service in this.external;
+  }
+
   port(service: string, portName: string): PortDecl {
     const port = this.declaration(service).ports.find((p) => p.name === portName);
     if (!port) throw new Error(`service "${service}" declares no port "${portName}"`);
     return port;
   }
 
-  /** The in-cluster address of a service's port: the Service named after it in its namespace. */
-  endpoint(service: string, portName: string): Endpoint {
-    return { host: `${service}.${this.namespaceOf(service)}.svc.cluster.local`, port: this.port(service, portName).port };
+  /**
+   * The address `from` uses to reach `to` on its port `portName`: the Service named after `to` in
+   * its namespace, or `to`'s external endpoint. Needs an edge (declared or implied) from `from` to
+   * that port; a service reaches its own ports without one. The use is recorded.
+   */
+  connect(from: string, to: string, portName: string): Address {
+    if (from !== to) {
+      const edges = effectiveEdges(this.declaration(from), this.config, this.services, this.external);
+      if (!edges.some((e) => e.to === to && e.port === portName)) throw new UndeclaredConnectionError(from, to, portName);
+      this.connections.add(`${from}>${to}:${portName}`);
+    }
+    const outside = this.external[to];
+    if (outside && !this.services.some((s) => s.name === to)) {
+      const url = new URL(outside.url);
+      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+      return { host: url.hostname, port, url: () => outside.url.replace(/\/+$/, '') };
+    }
+    const host = this.ownHost(to, to);
+    const port = this.port(to, portName).port;
+    return { host, port, url: (scheme = 'http') => `${scheme}://${host}:${port}` };
   }
 
-  url(service: string, portName: string, scheme = 'http'): string {
-    const { host, port } = this.endpoint(service, portName);
-    return `${scheme}://${host}:${port}`;
+  /** The in-cluster DNS name of one of a service's own objects: a Service (`name`) or a pod behind a headless one (`pod.name`). */
+  ownHost(service: string, ...labels: string[]): string {
+    return `${labels.join('.')}.${this.namespaceOf(service)}.svc.cluster.local`;
   }
 
   sizing(service: string, component: string): ComponentSizing {

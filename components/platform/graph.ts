@@ -20,7 +20,19 @@ export interface ExternalEndpoint {
   ports: number[];
 }
 
-export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, all: ServiceDeclaration[]): EdgeDecl[] {
+/** A service the platform does not run, reached outside it: its base URL and the ranges it lives in. */
+export interface ExternalService {
+  url: string;
+  cidrs: string[];
+}
+export type ExternalServices = Record<string, ExternalService>;
+
+export function impliedEdges(
+  decl: ServiceDeclaration,
+  config: PlatformConfig,
+  all: ServiceDeclaration[],
+  external: ExternalServices = {},
+): EdgeDecl[] {
   const edges: EdgeDecl[] = [];
   for (const db of decl.databases) {
     if (config.postgres[db.instance].mode === 'internal') edges.push({ to: postgresServiceName(db.instance), port: POSTGRES_PORT.name });
@@ -29,7 +41,7 @@ export function impliedEdges(decl: ServiceDeclaration, config: PlatformConfig, a
   // Every holder of an OIDC client (a native-oidc app, a machine identity, the forward-auth provider)
   // exchanges codes and fetches tokens and keys on the identity provider's back channel, in-cluster.
   // Missing providers are reported once, as the signing-in service's problem (graphProblems).
-  const enabled = (name: string) => all.some((s) => s.name === name);
+  const enabled = (name: string) => all.some((s) => s.name === name) || name in external;
   const holdsClient = decl.publicHost?.signIn === 'native-oidc' || decl.serviceAccount !== undefined || decl.name === FORWARD_AUTH_SERVICE;
   if (holdsClient && decl.name !== IDENTITY_SERVICE && enabled(IDENTITY_SERVICE))
     edges.push({ to: IDENTITY_SERVICE, port: IDENTITY_BACKCHANNEL_PORT });
@@ -61,13 +73,18 @@ export function impliedExternalEndpoints(decl: ServiceDeclaration, config: Platf
 const dedupe = (edges: EdgeDecl[]) => [...new Map(edges.map((e) => [`${e.to}:${e.port}`, e])).values()];
 
 /** Every connection a service opens, declared or implied; an `ifEnabled` edge only while its target runs. */
-export function effectiveEdges(decl: ServiceDeclaration, config: PlatformConfig, all: ServiceDeclaration[]): EdgeDecl[] {
-  const declared = decl.edges.filter((e) => !e.ifEnabled || all.some((s) => s.name === e.to));
-  return dedupe([...declared, ...impliedEdges(decl, config, all)]);
+export function effectiveEdges(
+  decl: ServiceDeclaration,
+  config: PlatformConfig,
+  all: ServiceDeclaration[],
+  external: ExternalServices = {},
+): EdgeDecl[] {
+  const declared = decl.edges.filter((e) => !e.ifEnabled || all.some((s) => s.name === e.to) || e.to in external);
+  return dedupe([...declared, ...impliedEdges(decl, config, all, external)]);
 }
 
 /** Problems with the graph as a whole, each naming the service and what it refers to. */
-export function graphProblems(services: ServiceDeclaration[], config: PlatformConfig): string[] {
+export function graphProblems(services: ServiceDeclaration[], config: PlatformConfig, external: ExternalServices = {}): string[] {
   const problems: string[] = [];
   const byName = new Map<string, ServiceDeclaration>();
   for (const s of services) {
@@ -82,9 +99,14 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
   }
   const hosts = new Map<string, string>();
   for (const s of services) {
-    for (const edge of effectiveEdges(s, config, services)) {
+    for (const edge of effectiveEdges(s, config, services, external)) {
       const target = byName.get(edge.to);
-      if (!target) problems.push(`service "${s.name}": connects to "${edge.to}", which is not enabled`);
+      if (!target && edge.to in external) continue;
+      if (!target)
+        problems.push(
+          `the ${s.layer} layer's "${s.name}" connects to "${edge.to}" (port "${edge.port}"), but no layer of this platform runs ` +
+            `"${edge.to}" and no external endpoint is configured for it: add the layer that runs "${edge.to}", or give its endpoint as external.${edge.to}`,
+        );
       else if (!target.ports.some((p) => p.name === edge.port))
         problems.push(`service "${s.name}": connects to "${edge.to}" on port "${edge.port}", which "${edge.to}" does not declare`);
     }
@@ -94,7 +116,7 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
     hosts.set(s.publicHost.name, s.name);
     if (s.publicHost.signIn === 'forward-auth' && !byName.has(FORWARD_AUTH_SERVICE))
       problems.push(`service "${s.name}": signs in with forward-auth, but no forward-auth provider (${FORWARD_AUTH_SERVICE}) is enabled`);
-    if (s.publicHost.signIn === 'native-oidc' && !byName.has(IDENTITY_SERVICE))
+    if (s.publicHost.signIn === 'native-oidc' && !byName.has(IDENTITY_SERVICE) && !(IDENTITY_SERVICE in external))
       problems.push(`service "${s.name}": signs in with native-oidc, but the identity provider (${IDENTITY_SERVICE}) is not enabled`);
     if (s.publicHost.signIn === 'native-oidc' && !s.publicHost.redirectPaths?.length)
       problems.push(`service "${s.name}": signs in with native-oidc but declares no redirectPaths for its OIDC client`);

@@ -16,6 +16,8 @@ const peer = (namespace: string, service: string): k8s.NetworkPolicyPeer => ({
 });
 const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
 
+const peerKey = (ctx: BuildContext, service: string) => `${ctx.namespaceOf(service)}/${service}`;
+
 /** The namespace-wide baseline: nothing in or out but DNS. */
 export function namespaceBaseline(scope: Construct): void {
   new k8s.KubeNetworkPolicy(scope, 'default-deny', {
@@ -53,9 +55,11 @@ export function servicePolicies(scope: Construct, ctx: BuildContext, decl: Servi
   const ingress: k8s.NetworkPolicyIngressRule[] = ownPorts.length ? [{ from: [self], ports: ownPorts }] : [];
   // Other services' connections, by the component serving the port ('' for every pod of the service).
   const byComponent = new Map<string, k8s.NetworkPolicyIngressRule[]>([['', ingress]]);
-  for (const source of ctx.services) {
+  // By source namespace and name: the rules do not depend on the order layers joined the platform.
+  const sources = [...ctx.services].sort((x, y) => peerKey(ctx, x.name).localeCompare(peerKey(ctx, y.name)));
+  for (const source of sources) {
     if (source.name === decl.name) continue;
-    const edges = effectiveEdges(source, ctx.config, ctx.services).filter((e) => e.to === decl.name);
+    const edges = effectiveEdges(source, ctx.config, ctx.services, ctx.external).filter((e) => e.to === decl.name);
     const components = new Set(edges.map((e) => ctx.port(decl.name, e.port).servedBy ?? ''));
     for (const component of components) {
       const ports = edges
@@ -80,8 +84,14 @@ export function servicePolicies(scope: Construct, ctx: BuildContext, decl: Servi
 
   const egress: k8s.NetworkPolicyEgressRule[] = ownPorts.length ? [{ to: [self], ports: ownPorts }] : [];
   const byTarget = new Map<string, number[]>();
-  for (const edge of effectiveEdges(decl, ctx.config, ctx.services)) {
+  for (const edge of effectiveEdges(decl, ctx.config, ctx.services, ctx.external)) {
     if (edge.to === decl.name) continue;
+    // A service reached outside the platform: egress to its ranges on its endpoint's port.
+    if (!ctx.services.some((s) => s.name === edge.to)) {
+      const { port } = ctx.connect(decl.name, edge.to, edge.port);
+      egress.push({ to: ctx.external[edge.to].cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(port)] });
+      continue;
+    }
     byTarget.set(edge.to, [...(byTarget.get(edge.to) ?? []), ctx.port(edge.to, edge.port).port]);
   }
   for (const [target, ports] of byTarget) egress.push({ to: [peer(ctx.namespaceOf(target), target)], ports: ports.map(tcp) });

@@ -4,7 +4,7 @@
 // namespaces are labelled with; here each control gets its metadata. Then three neighbours the public
 // linters check beyond the standard: root groups, high UIDs, namespaced sysctls.
 import type { KubeObject } from '../../components/platform/kube-object';
-import * as pss from '../pod-security';
+import * as pss from '../../components/base/pod-security';
 import { advisory, mandatory, ObjectRule } from './types';
 import { containersOf, podOf } from './workload';
 

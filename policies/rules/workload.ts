@@ -1,6 +1,6 @@
 // Helpers for rules over workloads: the pod spec and containers inside any kind that runs pods.
 import type { KubeObject } from '../../components/platform/kube-object';
-import { labelledContainers, podSpecOf } from '../pod-security';
+import { labelledContainers, podSpecOf } from '../../components/base/pod-security';
 
 export type Pod = Record<string, any>;
 export type Container = Record<string, any>;

@@ -1,9 +1,12 @@
 // Shared test helpers: configs per environment, builds, and object lookup.
-import { buildPlatform, PlatformBuild } from '../../components/platform/build';
+import { buildModel, PlatformBuild } from '../../components/platform/build';
+import { buildPlatform } from '../../stacks/build';
+import { LAYER_DEFINITIONS } from '../../stacks/charts';
+import { PLACEMENTS } from '../../components/platform/layers';
 import type { KubeObject } from '../../components/platform/kube-object';
 import type { ServiceDefinition } from '../../components/platform/service';
 import { readImageLock } from '../../components/images';
-import { operatorSecrets } from '../../components/platform/operator-secrets';
+import { operatorSecrets } from '../../components/operator-secrets';
 import { loadPlatformConfig } from '../../environments/load';
 import type { PlatformConfig } from '../../environments/schema';
 import * as path from 'node:path';
@@ -35,7 +38,7 @@ export function configFor(environment: string, extra: Record<string, unknown> = 
 export function buildFor(environment: string, extra: Record<string, unknown> = {}, definitions?: ServiceDefinition[]): PlatformBuild {
   const config = configFor(environment, extra);
   const lock = config.images.digestPinning ? readImageLock(config.images.lockFile!) : undefined;
-  return buildPlatform(config, { lock, definitions });
+  return definitions ? buildModel(config, definitions, { lock }) : buildPlatform(config, { lock });
 }
 
 export function objectsOf(build: PlatformBuild, service: string): KubeObject[] {
@@ -89,3 +92,6 @@ export function plannedSecrets(build: PlatformBuild): KubeObject[] {
 
 /** Secrets the user brings, by config. */
 export const userSecrets = (build: PlatformBuild) => operatorSecrets(build.config);
+
+/** Every service of every layer, in layer order: for tests that build the platform with a service added or swapped. */
+export const SERVICE_DEFINITIONS: ServiceDefinition[] = PLACEMENTS.flatMap((p) => LAYER_DEFINITIONS[p].services);

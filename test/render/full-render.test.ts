@@ -3,7 +3,7 @@
 import { allObjects } from '../../components/platform/build';
 import type { KubeObject } from '../../components/platform/kube-object';
 import { effectiveEdges } from '../../components/platform/graph';
-import { podSpecOf, restrictedViolations } from '../../policies/pod-security';
+import { podSpecOf, restrictedViolations } from '../../components/base/pod-security';
 import { checkReferences } from '../../policies/validation/references';
 import { validateSchema } from '../../policies/validation/schema';
 import { buildFor, ENVIRONMENTS, plannedSecrets, userSecrets } from '../helpers/build';

@@ -64,14 +64,21 @@ describe.each(['k3d', 'eks', 'airgapped'])('stack %s under mocks', (environment)
     expect([...types].filter((t) => /^kubernetes:v1:/.test(t))).toEqual([]);
   });
 
-  it('gives every Kubernetes object a layer as parent and the stack provider', () => {
+  it('gives every Kubernetes object its layer class as parent and the stack provider', () => {
     for (const r of kubernetes(run.registrations)) {
-      expect({ name: r.name, parent: r.parentType, provider: r.hasProvider }).toEqual({
-        name: r.name,
-        parent: 'analytics-platform:platform:Layer',
-        provider: true,
-      });
+      // A namespaced object's layer is the one its namespace is named after.
+      const namespace = r.inputs.metadata?.namespace as string | undefined;
+      const placement = namespace?.startsWith('platform-') ? namespace.slice('platform-'.length) : undefined;
+      const expected = placement
+        ? `analytics-platform:layers:${placement[0].toUpperCase()}${placement.slice(1)}Layer`
+        : expect.stringMatching(/^analytics-platform:layers:[A-Z][a-z]+Layer$/);
+      expect({ name: r.name, parent: r.parentType, provider: r.hasProvider }).toEqual({ name: r.name, parent: expected, provider: true });
     }
+  });
+
+  it('registers one component per layer of the environment, aliased to the type stacks were deployed with before', () => {
+    const layers = run.registrations.filter((r) => r.type.startsWith('analytics-platform:layers:')).map((r) => r.name);
+    expect(layers).toEqual(['ingestion', 'storage', 'compute', 'ai', 'analytics', 'governance', 'edge', 'observability']);
   });
 
   it('keeps every Secret value secret', () => {

@@ -121,9 +121,10 @@ function projectVolumes(ctx: BuildContext, projectConfigMap: string | undefined)
 
 export function dbtConfigFiles(ctx: BuildContext): Record<string, string> {
   const dbt = ctx.config.compute.dbt;
+  const trino = ctx.connect(DBT_SERVICE, TRINO_SERVICE, TRINO_PORTS.https.name);
   return {
     'profiles.yml': profilesYaml(
-      { ...ctx.endpoint(TRINO_SERVICE, TRINO_PORTS.https.name), caFile: `${PATHS.trinoCa}/${TRINO_CA_KEY}` },
+      { host: trino.host, port: trino.port, caFile: `${PATHS.trinoCa}/${TRINO_CA_KEY}` },
       dbt.target,
     ),
     [RUN_SCRIPT]: runScript(dbt.project.mode === 'sample'),
@@ -186,7 +187,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
           { name: 'DBT_TARGET_PATH', value: '/tmp/dbt/target' },
           { name: 'DBT_LOG_PATH', value: '/tmp/dbt/logs' },
           { name: 'DBT_SEND_ANONYMOUS_USAGE_STATS', value: 'false' },
-          { name: 'DBT_SIGN_IN_URL', value: oidcEndpoints(ctx).token },
+          { name: 'DBT_SIGN_IN_URL', value: oidcEndpoints(ctx, DBT_SERVICE).token },
           { name: 'DBT_CLIENT_ID_FILE', value: `${PATHS.oidc}/client-id` },
           { name: 'DBT_CLIENT_SECRET_FILE', value: `${PATHS.oidc}/client-secret` },
         ],

@@ -96,14 +96,14 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
 /** The master's stable name: its StatefulSet pod behind the headless Service of the same name. */
 function masterHost(ctx: BuildContext): string {
   const name = objectName(SPARK_SERVICE, 'master');
-  return `${name}-0.${name}.${ctx.namespaceOf(SPARK_SERVICE)}.svc.cluster.local`;
+  return ctx.ownHost(SPARK_SERVICE, `${name}-0`, name);
 }
 
 export function sparkWiring(ctx: BuildContext): SparkWiring {
-  const plan = catalogPlan(ctx);
+  const plan = catalogPlan(ctx, SPARK_SERVICE);
   return {
     masterUrl: `spark://${masterHost(ctx)}:${SPARK_PORTS.master.port}`,
-    polarisUri: `${ctx.url(POLARIS_SERVICE, POLARIS_PORTS.api.name)}/api/catalog`,
+    polarisUri: `${ctx.connect(SPARK_SERVICE, POLARIS_SERVICE, POLARIS_PORTS.api.name).url()}/api/catalog`,
     realm: plan.realm,
     warehouse: plan.catalog,
     s3: plan.s3,

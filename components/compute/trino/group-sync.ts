@@ -44,12 +44,12 @@ const SIDECAR_SIZING: ComponentSizing = { replicas: 1, cpu: '10m', memory: '64Mi
 export const groupSyncScript = (): string => fs.readFileSync(SCRIPT_SOURCE, 'utf8');
 
 /** Where to read, with which credentials (files of the service's own client Secret), and what to write. */
-export function groupSyncEnv(ctx: BuildContext): k8s.EnvVar[] {
+export function groupSyncEnv(ctx: BuildContext, service: string): k8s.EnvVar[] {
   const { prefix } = ctx.config;
   return [
     // The token endpoint (client credentials grant).
-    { name: 'KEYCLOAK_SIGNIN_URL', value: oidcEndpoints(ctx).token },
-    { name: 'KEYCLOAK_ADMIN_URL', value: adminRealmUrl(ctx) },
+    { name: 'KEYCLOAK_SIGNIN_URL', value: oidcEndpoints(ctx, service).token },
+    { name: 'KEYCLOAK_ADMIN_URL', value: adminRealmUrl(ctx, service) },
     { name: 'CLIENT_ID_FILE', value: `${CLIENT_DIR}/client-id` },
     { name: 'CLIENT_SECRET_FILE', value: `${CLIENT_DIR}/client-secret` },
     { name: 'ROLE_GROUPS', value: allRoleGroups(prefix).join(',') },
@@ -70,7 +70,7 @@ export interface GroupSyncPod {
 
 /** The containers and volumes the coordinator pod of `service` gains; `scriptMap` is the ConfigMap holding the script. */
 export function groupSyncPod(ctx: BuildContext, service: string, scriptMap: string): GroupSyncPod {
-  const env = groupSyncEnv(ctx);
+  const env = groupSyncEnv(ctx, service);
   const mounts = [
     { name: 'groups', mountPath: GROUP_DIR },
     { name: 'group-sync', mountPath: SCRIPT_DIR, readOnly: true },

@@ -142,9 +142,9 @@ function declare(ctx: ConfigOnly): ServiceDeclaration {
 }
 
 /** The names clients reach the coordinator by: its Service in every in-cluster form. */
-export function trinoDnsNames(ctx: Pick<BuildContext, 'endpoint' | 'namespaceOf'>): string[] {
+export function trinoDnsNames(ctx: Pick<BuildContext, 'ownHost' | 'namespaceOf'>): string[] {
   const ns = ctx.namespaceOf(TRINO_SERVICE);
-  return [ctx.endpoint(TRINO_SERVICE, TRINO_PORTS.https.name).host, `${TRINO_SERVICE}.${ns}.svc`, `${TRINO_SERVICE}.${ns}`, TRINO_SERVICE];
+  return [ctx.ownHost(TRINO_SERVICE, TRINO_SERVICE), `${TRINO_SERVICE}.${ns}.svc`, `${TRINO_SERVICE}.${ns}`, TRINO_SERVICE];
 }
 
 /** A Secret value holding PEMs of Trino's CA and certificate (components/platform/internal-ca.ts). */
@@ -224,7 +224,7 @@ const TRINO_OPENAI_PATH = '/v1';
 
 /** The AI functions' endpoint: the gateway's OpenAI base URL without the path Trino adds itself. */
 function aiEndpoint(ctx: BuildContext): string {
-  const base = llmGatewayBaseUrl(ctx);
+  const base = llmGatewayBaseUrl(ctx, TRINO_SERVICE);
   if (!base.endsWith(TRINO_OPENAI_PATH))
     throw new Error(
       `trino: the gateway serves the OpenAI API at ${base}, but Trino's AI functions call <endpoint>${TRINO_OPENAI_PATH}/chat/completions`,
@@ -237,8 +237,8 @@ export function catalogFiles(ctx: BuildContext): Record<string, string> {
   const trino = ctx.config.compute.trino;
   const files: Record<string, string> = {
     [`${ICEBERG_CATALOG}.properties`]: icebergCatalog({
-      plan: catalogPlan(ctx),
-      polarisUrl: ctx.url(POLARIS_SERVICE, POLARIS_PORTS.api.name),
+      plan: catalogPlan(ctx, TRINO_SERVICE),
+      polarisUrl: ctx.connect(TRINO_SERVICE, POLARIS_SERVICE, POLARIS_PORTS.api.name).url(),
     }),
     [`${POSTGRESQL_CATALOG}.properties`]: postgresqlCatalog(),
   };
@@ -263,14 +263,14 @@ export function memoryPlan(ctx: BuildContext) {
 /** The server files of the coordinator. */
 export function coordinatorFiles(ctx: BuildContext): Record<string, string> {
   const { coordinator, cluster } = memoryPlan(ctx);
-  const oidc = oidcEndpoints(ctx);
+  const oidc = oidcEndpoints(ctx, TRINO_SERVICE);
   const client = oidcClients(ctx.config, ctx.services).find((c) => c.service === TRINO_SERVICE);
   if (!client) throw new Error('trino: no OIDC client is planned for it');
   return {
     'node.properties': nodeProperties(ctx.config.prefix),
     'jvm.config': jvmConfig(coordinator),
     'config.properties': coordinatorConfig(TRINO_PORTS.http.port, {
-      discoveryUri: ctx.url(TRINO_SERVICE, TRINO_PORTS.http.name),
+      discoveryUri: ctx.connect(TRINO_SERVICE, TRINO_SERVICE, TRINO_PORTS.http.name).url(),
       includeCoordinator: !runsWorkers(ctx),
       memory: coordinator,
       cluster,
@@ -286,7 +286,7 @@ export function coordinatorFiles(ctx: BuildContext): Record<string, string> {
       https: { port: TRINO_PORTS.https.port, keystorePath: `${TLS_DIR}/${TLS_PEM_KEY}` },
     }),
     'log.properties': logProperties(),
-    'access-control.properties': opaAccessControl(ctx.url(OPA_SERVICE, OPA_PORTS.http.name)),
+    'access-control.properties': opaAccessControl(ctx.connect(TRINO_SERVICE, OPA_SERVICE, OPA_PORTS.http.name).url()),
     'group-provider.properties': groupProviderProperties(GROUP_FILE, GROUP_FILE_REFRESH_SECONDS),
   };
 }
@@ -299,7 +299,7 @@ export function workerFiles(ctx: BuildContext): Record<string, string> {
     'node.properties': nodeProperties(ctx.config.prefix),
     'jvm.config': jvmConfig(worker),
     'config.properties': workerConfig(TRINO_PORTS.http.port, {
-      discoveryUri: ctx.url(TRINO_SERVICE, TRINO_PORTS.http.name),
+      discoveryUri: ctx.connect(TRINO_SERVICE, TRINO_SERVICE, TRINO_PORTS.http.name).url(),
       memory: worker,
       cluster,
     }),

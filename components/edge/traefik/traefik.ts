@@ -178,7 +178,7 @@ function buildPublicPolicy(scope: Construct, ctx: BuildContext, self: ServiceDec
 function buildInClusterResolution(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): void {
   if (ctx.config.environment !== 'k3d') return;
   const domain = ctx.config.domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const target = ctx.endpoint(self.name, 'websecure').host;
+  const target = ctx.connect(self.name, self.name, 'websecure').host;
   new k8s.KubeConfigMap(scope, 'coredns-custom', {
     metadata: { name: 'coredns-custom', namespace: 'kube-system', labels: standardLabels(ctx, self, 'dns') },
     data: { 'platform.override': `rewrite stop name regex ^(.+\\.)?${domain}\\.$ ${target} answer auto\n` },
@@ -189,7 +189,7 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
   const tls = tlsPlanFor(ctx, self.name);
   ctx.tls = tls;
   certificateObjects(scope, ctx, self, tls);
-  const forwardAuth = forwardAuthConfig(ctx);
+  const forwardAuth = forwardAuthConfig(ctx, self.name);
   const dynamic = platformConfigMap(scope, ctx, self, 'server', 'dynamic', {
     [DYNAMIC_FILE]: stringify({
       ...dynamicTlsConfig(`${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.crt`, `${DYNAMIC_DIR}/${CERT_SUBDIR}/tls.key`),

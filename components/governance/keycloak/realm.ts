@@ -11,6 +11,7 @@ import { oidcClients, OidcClientPlan } from './clients';
 import {
   DEFAULT_ROLE,
   GROUPS_CLAIM,
+  KEYCLOAK_SERVICE,
   LLDAP_PORTS,
   LLDAP_SERVICE,
   projectGroup,
@@ -275,7 +276,7 @@ const one = (value: string) => [value];
  * come from the directory's bind Secret through the Job's environment.
  */
 function ldapFederation(ctx: RealmInputs, baseDn: string): Record<string, ComponentRepresentation[]> {
-  const { host, port } = ctx.endpoint(LLDAP_SERVICE, LLDAP_PORTS.ldap.name);
+  const { host, port } = ctx.connect(KEYCLOAK_SERVICE, LLDAP_SERVICE, LLDAP_PORTS.ldap.name);
   const groupsMapper: ComponentRepresentation = {
     name: 'groups',
     providerId: 'group-ldap-mapper',
@@ -342,7 +343,7 @@ function ldapFederation(ctx: RealmInputs, baseDn: string): Record<string, Compon
 }
 
 /** What the realm is derived from: the config and the declarations (through the endpoints of those it links to). */
-export type RealmInputs = Pick<BuildContext, 'config' | 'services' | 'endpoint'>;
+export type RealmInputs = Pick<BuildContext, 'config' | 'services' | 'connect'>;
 
 /** The realm file keycloak-config-cli applies on every deploy. */
 export function keycloakRealm(ctx: RealmInputs): RealmRepresentation {

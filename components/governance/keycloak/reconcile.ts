@@ -92,7 +92,7 @@ function placeholderEnv(ctx: BuildContext): k8s.EnvVar[] {
 function configCliEnv(ctx: BuildContext, realm: string): k8s.EnvVar[] {
   return [
     // In-cluster, on the back channel; the tool waits until Keycloak answers.
-    { name: 'KEYCLOAK_URL', value: ctx.url(KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name) },
+    { name: 'KEYCLOAK_URL', value: ctx.connect(KEYCLOAK_SERVICE, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url() },
     { name: 'KEYCLOAK_AVAILABILITYCHECK_ENABLED', value: 'true' },
     { name: 'KEYCLOAK_AVAILABILITYCHECK_TIMEOUT', value: '300s' },
     // The bootstrap admin service account, in the master realm.

@@ -55,13 +55,13 @@ export function allowedGroups(prefix: string, decl: ServiceDeclaration): string[
 const oauth2RouterName = (service: string): string => `oauth2-${service}`;
 
 /** The forwardAuth middleware of one service. */
-function signInMiddlewareFor(ctx: Pick<BuildContext, 'config' | 'url'>, decl: ServiceDeclaration) {
+function signInMiddlewareFor(ctx: Pick<BuildContext, 'config' | 'connect'>, decl: ServiceDeclaration, edge: string) {
   const cookie = sessionCookieName(ctx.config.prefix);
   const groups = allowedGroups(ctx.config.prefix, decl).map(encodeURIComponent).join(',');
   return {
     forwardAuth: {
       // `allowed_groups` is read from the query of the request oauth2-proxy receives (oauthproxy.go checkAllowedGroups).
-      address: `${ctx.url(OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name)}/?allowed_groups=${groups}`,
+      address: `${ctx.connect(edge, OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name).url()}/?allowed_groups=${groups}`,
       // The websecure entrypoint trusts no upstream proxy, so it has already replaced any
       // X-Forwarded-* a client sent; `true` keeps its values for oauth2-proxy, which builds the
       // callback and return URLs from them (Traefik v3.6 forwardauth docs, trustForwardHeader).
@@ -77,13 +77,13 @@ function signInMiddlewareFor(ctx: Pick<BuildContext, 'config' | 'url'>, decl: Se
  * Traefik's dynamic configuration for every `forward-auth` service, or undefined when there is
  * none (or no oauth2-proxy to ask), so no file is written.
  */
-export function forwardAuthConfig(ctx: Pick<BuildContext, 'config' | 'services' | 'url'>): object | undefined {
+export function forwardAuthConfig(ctx: Pick<BuildContext, 'config' | 'services' | 'connect'>, edge: string): object | undefined {
   const protectedServices = forwardAuthServices(ctx.services);
   if (!protectedServices.length || !ctx.services.some((s) => s.name === OAUTH2_PROXY_SERVICE)) return undefined;
   const middlewares: Record<string, object> = {};
   const routers: Record<string, object> = {};
   for (const decl of protectedServices) {
-    middlewares[signInMiddleware(decl.name)] = signInMiddlewareFor(ctx, decl);
+    middlewares[signInMiddleware(decl.name)] = signInMiddlewareFor(ctx, decl, edge);
     const host = publicHostName(decl.publicHost!, ctx.config.domain);
     routers[oauth2RouterName(decl.name)] = {
       rule: `Host(\`${host}\`) && PathPrefix(\`${OAUTH2_PATH_PREFIX}\`)`,
@@ -100,7 +100,7 @@ export function forwardAuthConfig(ctx: Pick<BuildContext, 'config' | 'services' 
       routers,
       services: {
         // The Host header is passed on (the default): oauth2-proxy derives the callback from it.
-        [OAUTH2_PROXY_BACKEND]: { loadBalancer: { servers: [{ url: ctx.url(OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name) }] } },
+        [OAUTH2_PROXY_BACKEND]: { loadBalancer: { servers: [{ url: ctx.connect(edge, OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name).url() }] } },
       },
     },
   };

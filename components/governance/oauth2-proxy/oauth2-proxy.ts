@@ -53,7 +53,7 @@ const seconds = (s: number) => `${s}s`;
 /** Every setting as a flag (docs configuration/overview, v7.15); the secrets are files from Secrets. */
 export function oauth2ProxyArgs(ctx: BuildContext): string[] {
   const { config } = ctx;
-  const oidc = oidcEndpoints(ctx);
+  const oidc = oidcEndpoints(ctx, OAUTH2_PROXY_SERVICE);
   const { accessTokenSeconds, ssoMaxSeconds } = config.governance.sessions;
   const cookieDomain = `.${config.domain}`;
   // A k3d cluster on a host port other than 443 puts the port in every URL the browser comes back to.

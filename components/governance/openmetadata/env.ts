@@ -67,7 +67,7 @@ function databaseEnv(ctx: BuildContext): k8s.EnvVar[] {
 }
 
 function searchEnv(ctx: BuildContext): k8s.EnvVar[] {
-  const { host, port } = ctx.endpoint(OPENSEARCH_SERVICE, OPENSEARCH_PORTS.http.name);
+  const { host, port } = ctx.connect(OPENMETADATA_SERVICE, OPENSEARCH_SERVICE, OPENSEARCH_PORTS.http.name);
   const common = [value('SEARCH_TYPE', 'opensearch'), value('ELASTICSEARCH_HOST', host), value('ELASTICSEARCH_PORT', String(port))];
   if (!searchSecurityEnabled(ctx.config)) return [...common, value('ELASTICSEARCH_SCHEME', 'http')];
   return [
@@ -83,7 +83,7 @@ function searchEnv(ctx: BuildContext): k8s.EnvVar[] {
 
 /** Confidential OIDC through Keycloak: the browser goes to the public issuer, the server talks to the back channel. */
 function authenticationEnv(ctx: BuildContext): k8s.EnvVar[] {
-  const oidc = oidcEndpoints(ctx);
+  const oidc = oidcEndpoints(ctx, OPENMETADATA_SERVICE);
   const client = oidcSecretName(OPENMETADATA_SERVICE);
   const url = catalogUrl(ctx);
   const callback = `${url}${CALLBACK_PATH}`;

@@ -332,7 +332,7 @@ function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclar
         image: 'curl',
         command: ['/bin/sh', `${SCRIPTS_DIR}/${BOT_SCRIPT}`],
         env: [
-          { name: 'OM_URL', value: ctx.url(OPENMETADATA_SERVICE, OPENMETADATA_PORTS.http.name) },
+          { name: 'OM_URL', value: ctx.connect(OPENMETADATA_SERVICE, OPENMETADATA_SERVICE, OPENMETADATA_PORTS.http.name).url() },
           { name: 'BOT_NAME', value: INGESTION_BOT },
           { name: 'TARGET_NAME', value: INGESTION_BOT_SECRET },
         ],

@@ -58,12 +58,12 @@ export const searchSecurityEnabled = (config: PlatformConfig): boolean => config
 export function searchDnsNames(ctx: BuildContext): string[] {
   const ns = ctx.namespaceOf(OPENSEARCH_SERVICE);
   return [
-    ctx.endpoint(OPENSEARCH_SERVICE, OPENSEARCH_PORTS.http.name).host,
+    ctx.ownHost(OPENSEARCH_SERVICE, OPENSEARCH_SERVICE),
     `${OPENSEARCH_SERVICE}.${ns}.svc`,
     `${OPENSEARCH_SERVICE}.${ns}`,
     OPENSEARCH_SERVICE,
-    `*.${OPENSEARCH_HEADLESS}.${ns}.svc.cluster.local`,
-    `${OPENSEARCH_HEADLESS}.${ns}.svc.cluster.local`,
+    ctx.ownHost(OPENSEARCH_SERVICE, '*', OPENSEARCH_HEADLESS),
+    ctx.ownHost(OPENSEARCH_SERVICE, OPENSEARCH_HEADLESS),
     'localhost',
   ];
 }

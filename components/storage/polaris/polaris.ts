@@ -73,15 +73,15 @@ function declare(): ServiceDeclaration {
 }
 
 /** Where the catalog's data lives, as Polaris and its clients reach it. */
-function s3Target(ctx: BuildContext): S3Target {
+function s3Target(ctx: BuildContext, from: string): S3Target {
   const store = ctx.config.objectStorage;
   if (store.mode === 'external') return { endpoint: store.endpoint, region: store.region, pathStyle: store.pathStyle };
-  return { endpoint: ctx.url(S3_SERVICE, S3_PORT.name), region: S3_REGION, pathStyle: true };
+  return { endpoint: ctx.connect(from, S3_SERVICE, S3_PORT.name).url(), region: S3_REGION, pathStyle: true };
 }
 
-export function catalogPlan(ctx: BuildContext): CatalogPlan {
+export function catalogPlan(ctx: BuildContext, from: string): CatalogPlan {
   const { realm, catalog, namespaces } = ctx.config.polaris;
-  return { realm, catalog, namespaces, bucket: bucketName(ctx.config.prefix, WAREHOUSE_BUCKET), s3: s3Target(ctx) };
+  return { realm, catalog, namespaces, bucket: bucketName(ctx.config.prefix, WAREHOUSE_BUCKET), s3: s3Target(ctx, from) };
 }
 
 /** The JDBC datasource, as both the server and the admin tool read it (credentials from the database Secret). */
@@ -234,8 +234,8 @@ function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclar
         image: 'curl',
         command: ['/bin/sh', `${BOOTSTRAP_DIR}/${CATALOG_SCRIPT}`],
         env: [
-          { name: 'POLARIS_URL', value: ctx.url(POLARIS_SERVICE, POLARIS_PORTS.api.name) },
-          { name: 'POLARIS_MANAGEMENT_URL', value: ctx.url(POLARIS_SERVICE, POLARIS_PORTS.management.name) },
+          { name: 'POLARIS_URL', value: ctx.connect(POLARIS_SERVICE, POLARIS_SERVICE, POLARIS_PORTS.api.name).url() },
+          { name: 'POLARIS_MANAGEMENT_URL', value: ctx.connect(POLARIS_SERVICE, POLARIS_SERVICE, POLARIS_PORTS.management.name).url() },
           { name: 'POLARIS_REALM', value: plan.realm },
           secretEnv('ROOT_CLIENT_ID', POLARIS_ROOT_SECRET, 'client-id'),
           secretEnv('ROOT_CLIENT_SECRET', POLARIS_ROOT_SECRET, 'client-secret'),
@@ -260,7 +260,7 @@ export const polarisDefinition: ServiceDefinition = {
   enabled: () => true,
   declare,
   build: (scope, ctx, self) => {
-    const plan = catalogPlan(ctx);
+    const plan = catalogPlan(ctx, POLARIS_SERVICE);
     buildSecrets(ctx, plan.realm);
     buildServer(scope, ctx, self, plan);
     buildBootstrap(scope, ctx, self, plan);

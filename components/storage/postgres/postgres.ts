@@ -125,7 +125,7 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
 /** Each consumer's credentials, in its own namespace, and the role passwords the Job sets. */
 function buildCredentials(ctx: BuildContext, self: ServiceDeclaration, instance: PostgresInstanceName): Record<string, string> {
   const cfg = instanceConfig(ctx, instance);
-  const host = cfg.mode === 'internal' ? ctx.endpoint(self.name, POSTGRES_PORT.name).host : cfg.host;
+  const host = cfg.mode === 'internal' ? ctx.connect(self.name, self.name, POSTGRES_PORT.name).host : cfg.host;
   const port = cfg.mode === 'internal' ? POSTGRES_PORT.port : cfg.port;
   const plan = bootstrapPlan(instance, ctx.services);
   const passwords: Record<string, string> = {};
@@ -167,7 +167,7 @@ function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclar
   buildCredentials(ctx, self, instance);
   platformConfigMap(scope, ctx, self, 'bootstrap', 'sql', { 'bootstrap.sql': renderBootstrapSql(plan) });
   const admin = cfg.mode === 'internal' ? superuserSecret(self.name) : cfg.adminSecret;
-  const host = cfg.mode === 'internal' ? ctx.endpoint(self.name, POSTGRES_PORT.name).host : cfg.host;
+  const host = cfg.mode === 'internal' ? ctx.connect(self.name, self.name, POSTGRES_PORT.name).host : cfg.host;
   const port = cfg.mode === 'internal' ? POSTGRES_PORT.port : cfg.port;
   const script = [
     'set -eu',

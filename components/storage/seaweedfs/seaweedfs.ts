@@ -177,7 +177,7 @@ const weed = (command: string, args: string[]): Pick<ContainerSpec, 'command' | 
 });
 
 /** The stable DNS name of a StatefulSet pod, usable before the pod is ready (publishNotReadyAddresses). */
-const podHost = (ctx: BuildContext, headless: string, pod: string) => `${pod}.${headless}.${ctx.namespaceOf(S3_SERVICE)}.svc.cluster.local`;
+const podHost = (ctx: BuildContext, headless: string, pod: string) => ctx.ownHost(S3_SERVICE, pod, headless);
 
 /**
  * Volume growth per replication level. Each bucket is a collection that grows its own volumes, so
@@ -433,7 +433,7 @@ function buildSplit(scope: Construct, ctx: BuildContext, self: ServiceDeclaratio
           `-port.grpc=${PORTS['s3-grpc']}`,
           '-ip=$(POD_IP)',
           '-ip.bind=0.0.0.0',
-          `-filer=${filerService}.${ctx.namespaceOf(self.name)}.svc.cluster.local:${PORTS.filer}`,
+          `-filer=${ctx.ownHost(self.name, filerService)}:${PORTS.filer}`,
           `-config=${IDENTITIES_PATH}/${IDENTITIES_FILE}`,
           `-metricsPort=${PORTS.metrics}`,
           '-port.iceberg=0',
@@ -471,7 +471,7 @@ function planCredentials(ctx: BuildContext, self: ServiceDeclaration, plan: S3Id
     service: self.name,
     data: { 'access-key': plan.admin.accessKey, 'secret-key': plan.admin.secretKey },
   });
-  const endpoint = ctx.url(self.name, S3_PORT.name);
+  const endpoint = ctx.connect(self.name, self.name, S3_PORT.name).url();
   for (const consumer of plan.consumers) {
     ctx.addSecret({
       name: s3SecretName(consumer.service),
@@ -534,7 +534,7 @@ export function bucketScript(buckets: string[], createOptions: string): string {
 function buildBuckets(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, plan: S3IdentityPlan): void {
   const os = ctx.config.objectStorage;
   const external = os.mode === 'external' ? (os as ExternalStorage) : undefined;
-  const endpoint = external ? external.endpoint.replace(/\/+$/, '') : ctx.url(self.name, S3_PORT.name);
+  const endpoint = external ? external.endpoint.replace(/\/+$/, '') : ctx.connect(self.name, self.name, S3_PORT.name).url();
   const url = new URL(endpoint);
   const region = external ? external.region : S3_REGION;
   if (!REGION.test(region)) throw new Error(`objectStorage.region: "${region}" is not a region name such as "eu-central-1"`);

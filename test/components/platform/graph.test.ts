@@ -15,7 +15,8 @@ describe('the service graph is checked before anything is built', () => {
 
   it('names a connection to a service that is not enabled', () => {
     expect(graphProblems([edge, svc('a', { edges: [{ to: 'trino', port: 'http' }] })], config)).toEqual([
-      'service "a": connects to "trino", which is not enabled',
+      'the compute layer\'s "a" connects to "trino" (port "http"), but no layer of this platform runs "trino" and no external endpoint ' +
+        'is configured for it: add the layer that runs "trino", or give its endpoint as external.trino',
     ]);
   });
 
@@ -27,7 +28,9 @@ describe('the service graph is checked before anything is built', () => {
 
   it('derives the database edge from a database declaration, and reports a missing instance', () => {
     expect(graphProblems([edge, svc('a', { databases: [{ instance: 'platform', database: 'a', access: 'owner' }] })], config)).toEqual([
-      'service "a": connects to "postgres-platform", which is not enabled',
+      expect.stringMatching(
+        /^the compute layer's "a" connects to "postgres-platform" \(port "postgres"\), but no layer of this platform runs/,
+      ),
     ]);
   });
 

@@ -36,7 +36,7 @@ const client: ServiceDefinition = {
       ],
       resources: {},
     }),
-  build: () => undefined,
+  build: (_scope, ctx) => ['http', 'admin'].forEach((port) => ctx.connect('client', 'engine', port)),
 };
 
 describe('ingress to a port one component serves', () => {

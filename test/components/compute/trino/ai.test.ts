@@ -4,7 +4,7 @@ import { effectiveEdges } from '../../../../components/platform/graph';
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
 import { randomValue } from '../../../../components/platform/secrets';
 import { ServiceDefinition, withDefaults } from '../../../../components/platform/service';
-import { SERVICE_DEFINITIONS } from '../../../../components/registry';
+import { SERVICE_DEFINITIONS } from '../../../helpers/build';
 import { checkReferences } from '../../../../policies/validation/references';
 import { buildFor, containerOf, envValue, find, objectsOf, plannedSecrets, userSecrets } from '../../../helpers/build';
 

@@ -10,7 +10,7 @@ import forge from 'node-forge';
 import { randomIds, resolveSecretData } from '../../../../components/platform/secrets';
 import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/polaris/polaris';
 import { evaluate } from '../../../../policies/engine';
-import { podSecurityLevel } from '../../../../policies/pod-security';
+import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { RULES } from '../../../../policies/registry';
 import { effectiveEdges } from '../../../../components/platform/graph';
 import { policyContextFor } from '../../../../policies/context';

@@ -7,8 +7,9 @@ import { REALM_CHECKSUM_ANNOTATION } from '../../../../components/governance/key
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
 import { resolveSecretData, SecretPlan } from '../../../../components/platform/secrets';
 import { ServiceDefinition, withDefaults } from '../../../../components/platform/service';
-import { SERVICE_DEFINITIONS } from '../../../../components/registry';
-import { podSecurityLevel } from '../../../../policies/pod-security';
+import { SERVICE_DEFINITIONS } from '../../../helpers/build';
+import { governanceLayer } from '../../../../components/governance/layer';
+import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { checkReferences } from '../../../../policies/validation/references';
 import { validateSchema } from '../../../../policies/validation/schema';
 import { buildFor, containerOf, ENVIRONMENTS, envValue, find, objectsOf, plannedSecrets } from '../../../helpers/build';
@@ -51,10 +52,7 @@ describe('Keycloak declaration', () => {
   it('is the identity provider of the governance layer, public at identity.<domain> with no sign-in of its own', () => {
     expect(decl.layer).toBe('governance');
     expect(decl.publicHost).toEqual({ name: 'identity', port: 'http', signIn: 'none' });
-    expect(SERVICE_DEFINITIONS.map((d) => d.name).indexOf('keycloak')).toBeGreaterThan(
-      SERVICE_DEFINITIONS.map((d) => d.name).indexOf('traefik'),
-    );
-    expect(SERVICE_DEFINITIONS).toContain(keycloakDefinition);
+    expect(governanceLayer.services).toContain(keycloakDefinition);
   });
 
   it('serves HTTP, management (health, metrics), JGroups and its failure detection on the contract ports, metrics on /metrics', () => {

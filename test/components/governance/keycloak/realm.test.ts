@@ -26,7 +26,7 @@ import {
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
 import { literal } from '../../../../components/platform/secrets';
 import { ServiceDefinition, withDefaults } from '../../../../components/platform/service';
-import { SERVICE_DEFINITIONS } from '../../../../components/registry';
+import { SERVICE_DEFINITIONS } from '../../../helpers/build';
 import { checkReferences } from '../../../../policies/validation/references';
 import { buildFor, containerOf, ENVIRONMENTS, envValue, find, objectsOf, plannedSecrets } from '../../../helpers/build';
 
@@ -378,6 +378,8 @@ describe('LLDAP federation', () => {
 
   it('is refused with the missing directory named when LLDAP mode is set but no LLDAP service runs', () => {
     const withoutLldap = SERVICE_DEFINITIONS.filter((d) => d.name !== LLDAP_SERVICE);
-    expect(() => buildFor('k3d', LLDAP_MODE, withoutLldap)).toThrow(/keycloak.*connects to "lldap", which is not enabled/);
+    expect(() => buildFor('k3d', LLDAP_MODE, withoutLldap)).toThrow(
+      /"keycloak" connects to "lldap" \(port "ldap"\), but no layer of this platform runs "lldap"/,
+    );
   });
 });

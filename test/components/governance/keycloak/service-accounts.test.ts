@@ -6,7 +6,7 @@ import { realmReferenceProblems, realmSchema, RealmRepresentation } from '../../
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
 import type { ServiceDeclaration, ServiceDefinition } from '../../../../components/platform/service';
 import { withDefaults } from '../../../../components/platform/service';
-import { SERVICE_DEFINITIONS } from '../../../../components/registry';
+import { SERVICE_DEFINITIONS } from '../../../helpers/build';
 import { checkReferences } from '../../../../policies/validation/references';
 import { buildFor, containerOf, envValue, find, objectsOf, plannedSecrets } from '../../../helpers/build';
 
@@ -28,7 +28,10 @@ const standIn = (name: string, extra: Partial<ServiceDeclaration>): ServiceDefin
 });
 
 /** Acts as itself only and calls Trino, as a scheduled job would. */
-const runner = standIn('runner', { serviceAccount: { roles: ['engineer'], realmManagement: [] }, edges: [{ to: 'trino', port: 'http' }] });
+const runner: ServiceDefinition = {
+  ...standIn('runner', { serviceAccount: { roles: ['engineer'], realmManagement: [] }, edges: [{ to: 'trino', port: 'http' }] }),
+  build: (_scope, ctx) => void ctx.connect('runner', 'trino', 'http'),
+};
 /** Users sign in to it; it calls nothing with a client. */
 const notebooks = standIn('notebooks', { publicHost: { name: 'lab', port: 'http', signIn: 'native-oidc', redirectPaths: ['/cb'] } });
 const build = buildFor('k3d', {}, [...SERVICE_DEFINITIONS, runner, notebooks]);

@@ -2,7 +2,7 @@ import { LLDAP_ADMIN_PASSWORD_ID, LLDAP_BIND_SECRET, LLDAP_SERVICE } from '../..
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
 import { policyContextFor } from '../../../../policies/context';
 import { evaluate, mandatoryViolations } from '../../../../policies/engine';
-import { restrictedViolations, podSpecOf } from '../../../../policies/pod-security';
+import { restrictedViolations, podSpecOf } from '../../../../components/base/pod-security';
 import { RULES } from '../../../../policies/registry';
 import { checkReferences } from '../../../../policies/validation/references';
 import { validateSchema } from '../../../../policies/validation/schema';

@@ -14,7 +14,7 @@ import { imageResolverFor, PlatformBuild } from '../../../../components/platform
 import { signInMiddlewareRef } from '../../../../components/platform/routes';
 import { withDefaults } from '../../../../components/platform/service';
 import { postgresDefinition } from '../../../../components/storage/postgres/postgres';
-import { SERVICE_DEFINITIONS } from '../../../../components/registry';
+import { SERVICE_DEFINITIONS } from '../../../helpers/build';
 import { buildFor, configFor, find, objectsOf } from '../../../helpers/build';
 
 const LLDAP_ON = { governance: { directory: { mode: 'lldap', baseDn: 'dc=platform,dc=local', storageSize: '1Gi' } } };
@@ -23,6 +23,7 @@ const LLDAP_ON = { governance: { directory: { mode: 'lldap', baseDn: 'dc=platfor
 function contextWith(hosts: { name: string; allowedRoles?: PlatformRole[] }[]) {
   const config = configFor('k3d');
   const declarations = [
+    traefikDefinition.declare({ config }),
     oauth2ProxyDefinition.declare({ config }),
     ...hosts.map((h) =>
       withDefaults({
@@ -45,7 +46,10 @@ const dynamicOf = (b: PlatformBuild): any => {
 };
 
 describe('forward-auth middlewares, derived from the public hosts', () => {
-  const doc: any = forwardAuthConfig(contextWith([{ name: 'experiments', allowedRoles: ['admin', 'engineer'] }, { name: 'llm' }]));
+  const doc: any = forwardAuthConfig(
+    contextWith([{ name: 'experiments', allowedRoles: ['admin', 'engineer'] }, { name: 'llm' }]),
+    'traefik',
+  );
 
   it('gives each forward-auth service its own middleware, asking oauth2-proxy for the role groups its host allows', () => {
     const base = 'http://oauth2-proxy.platform-governance.svc.cluster.local:4180/';
@@ -103,14 +107,14 @@ describe('forward-auth middlewares, derived from the public hosts', () => {
   });
 
   it('derives nothing without a forward-auth service, or without oauth2-proxy to ask', () => {
-    expect(forwardAuthConfig(contextWith([]))).toBeUndefined();
+    expect(forwardAuthConfig(contextWith([]), 'traefik')).toBeUndefined();
     const ctx = contextWith([{ name: 'llm' }]);
     const withoutProxy = new BuildContext(
       ctx.config,
       ctx.images,
       ctx.services.filter((s) => s.name !== OAUTH2_PROXY_SERVICE),
     );
-    expect(forwardAuthConfig(withoutProxy)).toBeUndefined();
+    expect(forwardAuthConfig(withoutProxy, 'traefik')).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import { ACCESS_DATA_FILE, ACCESS_DATA_PATH } from '../../../../components/gover
 import { OPA_PORTS, OPA_SERVICE } from '../../../../components/governance/contract';
 import { CHECKSUM_ANNOTATION, opaDefinition } from '../../../../components/governance/opa/opa';
 import type { PlatformBuild } from '../../../../components/platform/build';
-import { podSecurityLevel } from '../../../../policies/pod-security';
+import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { buildFor, containerOf, ENVIRONMENTS, find, objectsOf } from '../../../helpers/build';
 import { TEST_ACCESS } from './trino-requests';
 

@@ -11,7 +11,7 @@ import { S3_PORT, S3_SERVICE } from '../../../../components/storage/contract';
 import { polarisDefinition } from '../../../../components/storage/polaris/polaris';
 import { CATALOG_SCRIPT, renderSchemaWaitScript } from '../../../../components/storage/polaris/bootstrap';
 import { postgresDefinition } from '../../../../components/storage/postgres/postgres';
-import { podSecurityLevel } from '../../../../policies/pod-security';
+import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { validateSchema } from '../../../../policies/validation/schema';
 import { buildFor, ENVIRONMENTS, find } from '../../../helpers/build';
 import { describeWithPostgres, PG_BIN_DIR, startPostgres, type PostgresServer } from '../../../support/postgres-server';

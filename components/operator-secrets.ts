@@ -1,9 +1,9 @@
 // Secrets the operator brings and the platform only references, named in the stack config: the
 // provided TLS certificate, external database and S3 admin credentials, a private dbt project's
 // git credentials. The reference checks and policies treat them as present.
-import type { PlatformConfig } from '../../environments/schema';
-import { operatorProvidedDbtSecrets } from '../compute/dbt/dbt';
-import { namespaceName } from './layers';
+import type { PlatformConfig } from '../environments/schema';
+import { operatorProvidedDbtSecrets } from './compute/dbt/dbt';
+import { namespaceName } from './platform/layers';
 
 export interface OperatorSecret {
   namespace: string;

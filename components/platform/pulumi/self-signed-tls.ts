@@ -2,7 +2,7 @@
 // provider, kept in state (not re-issued on every run) and stored as Secrets in the edge namespace.
 import * as pulumi from '@pulumi/pulumi';
 import * as tls from '@pulumi/tls';
-import type { TlsPlan } from '../components/platform/tls';
+import type { TlsPlan } from '../tls';
 
 export interface SelfSignedCertificate {
   caCertificate: pulumi.Output<string>;

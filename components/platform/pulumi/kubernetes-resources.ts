@@ -2,7 +2,7 @@
 // `kubernetes:<group|core>/<version>:<Kind>`), so previews, CrossGuard and mocks see every object.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { KubeObject } from '../components/platform/kube-object';
+import type { KubeObject } from '../kube-object';
 
 type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 

@@ -3,7 +3,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { randomIds, resolveSecretData, SecretPlan } from '../components/platform/secrets';
+import { randomIds, resolveSecretData, SecretPlan } from '../secrets';
 
 /** Holds the generated passwords, so that services in different layers can share one. */
 export class PlatformCredentials extends pulumi.ComponentResource {
