@@ -13,7 +13,8 @@ export const LLM_GATEWAY_OPENAI_PATH = '/v1';
 export const llmGatewayEnabled = (ctx: Pick<BuildContext, 'services'>): boolean => ctx.services.some((s) => s.name === LLM_GATEWAY_SERVICE);
 
 /** The gateway's in-cluster origin as `from` reaches it (its edge), for clients that append the OpenAI path themselves. */
-export const llmGatewayOrigin = (ctx: BuildContext, from: string): string => ctx.connect(from, LLM_GATEWAY_SERVICE, LLM_GATEWAY_PORTS.http.name).url();
+export const llmGatewayOrigin = (ctx: BuildContext, from: string): string =>
+  ctx.connect(from, LLM_GATEWAY_SERVICE, LLM_GATEWAY_PORTS.http.name).url();
 
 /** The OpenAI base URL (`base_url` / `OPENAI_API_BASE`) in-cluster. */
 export const llmGatewayBaseUrl = (ctx: BuildContext, from: string): string => `${llmGatewayOrigin(ctx, from)}${LLM_GATEWAY_OPENAI_PATH}`;

@@ -123,10 +123,7 @@ export function dbtConfigFiles(ctx: BuildContext): Record<string, string> {
   const dbt = ctx.config.compute.dbt;
   const trino = ctx.connect(DBT_SERVICE, TRINO_SERVICE, TRINO_PORTS.https.name);
   return {
-    'profiles.yml': profilesYaml(
-      { host: trino.host, port: trino.port, caFile: `${PATHS.trinoCa}/${TRINO_CA_KEY}` },
-      dbt.target,
-    ),
+    'profiles.yml': profilesYaml({ host: trino.host, port: trino.port, caFile: `${PATHS.trinoCa}/${TRINO_CA_KEY}` }, dbt.target),
     [RUN_SCRIPT]: runScript(dbt.project.mode === 'sample'),
     [SIGN_IN_SCRIPT]: signInScript(),
   };

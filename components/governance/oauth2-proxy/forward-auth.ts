@@ -100,7 +100,9 @@ export function forwardAuthConfig(ctx: Pick<BuildContext, 'config' | 'services' 
       routers,
       services: {
         // The Host header is passed on (the default): oauth2-proxy derives the callback from it.
-        [OAUTH2_PROXY_BACKEND]: { loadBalancer: { servers: [{ url: ctx.connect(edge, OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name).url() }] } },
+        [OAUTH2_PROXY_BACKEND]: {
+          loadBalancer: { servers: [{ url: ctx.connect(edge, OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_PORTS.http.name).url() }] },
+        },
       },
     },
   };
