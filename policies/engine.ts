@@ -4,12 +4,11 @@
 // a reason is itself a violation.
 import type { KubeObject } from '../components/platform/kube-object';
 import { objectId } from '../components/platform/kube-object';
+import { EXEMPTION_PREFIX } from '../components/base/exemption';
 import type { Enforcement, PolicyContext, Rule, Severity } from './rules/types';
 
-export const EXEMPTION_PREFIX = 'policy.analytics-platform.io/exempt-';
-
-/** The annotation that exempts an object from one rule, with the reason. */
-export const exemption = (rule: string, reason: string): Record<string, string> => ({ [`${EXEMPTION_PREFIX}${rule}`]: reason });
+// The annotation services write (components/base/exemption.ts), re-exported for the policy side.
+export { EXEMPTION_PREFIX, exemption } from '../components/base/exemption';
 
 export interface Violation {
   rule: string;

@@ -38,6 +38,12 @@ export const OPA_DECISIONS = {
 
 export const OAUTH2_PROXY_SERVICE = FORWARD_AUTH_SERVICE;
 export const OAUTH2_PROXY_PORTS = { http: { name: 'http', port: 4180 }, metrics: { name: 'metrics', port: 44180 } } as const;
+/** oauth2-proxy's own paths (sign-in start, callback, sign-out) on every protected host. */
+export const OAUTH2_PATH_PREFIX = '/oauth2/';
+/** oauth2-proxy's callback path, on every host it protects. */
+export const OAUTH2_CALLBACK_PATH = `${OAUTH2_PATH_PREFIX}callback`;
+/** The Traefik file-provider service that reaches oauth2-proxy. */
+export const OAUTH2_PROXY_BACKEND = OAUTH2_PROXY_SERVICE;
 
 export const LLDAP_SERVICE = 'lldap';
 export const LLDAP_PORTS = { ldap: { name: 'ldap', port: 3890 }, http: { name: 'http', port: 17170 } } as const;
@@ -103,3 +109,11 @@ export const oidcSecretName = (service: string): string => `${service}-oidc`;
 export const OIDC_SECRET_KEYS = ['client-id', 'client-secret'] as const;
 /** The random value id of a client's secret, shared by the realm Secret and the consumer's Secret. */
 export const oidcClientSecretId = (clientId: string): string => `keycloak/client/${clientId}`;
+
+// Plans other layers use, derived where their service lives: the edge's forward-auth middlewares
+// and routers, and the realm's OIDC clients. Those modules import this one back, so their top-level
+// code reads none of its bindings (only their functions do, once called): whichever module loads
+// first, every binding is defined before anything is built.
+export { forwardAuthConfig } from './oauth2-proxy/forward-auth';
+export { oidcClients } from './keycloak/clients';
+export type { OidcClientPlan } from './keycloak/clients';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const PLATFORM_ROLES = ['admin', 'engineer', 'analyst', 'user', 'viewer'] as const;
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 
-/** Access privileges on a schema, each a set of Trino operations (see components/governance/access-model.ts). */
+/** Access privileges on a schema, each a set of Trino operations (see components/governance/opa/access-model.ts). */
 export const PRIVILEGES = ['read', 'write', 'create'] as const;
 export type Privilege = (typeof PRIVILEGES)[number];
 

@@ -114,7 +114,7 @@ export function graphProblems(services: ServiceDeclaration[], config: PlatformCo
     const other = hosts.get(s.publicHost.name);
     if (other) problems.push(`public host "${publicHostName(s.publicHost, config.domain)}" is claimed by both "${other}" and "${s.name}"`);
     hosts.set(s.publicHost.name, s.name);
-    if (s.publicHost.signIn === 'forward-auth' && !byName.has(FORWARD_AUTH_SERVICE))
+    if (s.publicHost.signIn === 'forward-auth' && !byName.has(FORWARD_AUTH_SERVICE) && !(FORWARD_AUTH_SERVICE in external))
       problems.push(`service "${s.name}": signs in with forward-auth, but no forward-auth provider (${FORWARD_AUTH_SERVICE}) is enabled`);
     if (s.publicHost.signIn === 'native-oidc' && !byName.has(IDENTITY_SERVICE) && !(IDENTITY_SERVICE in external))
       problems.push(`service "${s.name}": signs in with native-oidc, but the identity provider (${IDENTITY_SERVICE}) is not enabled`);

@@ -3,6 +3,7 @@
 // checks the graph and derives the cross-layer wiring (network policies at both ends, routes and
 // TLS, OIDC clients, credentials), then hands each layer its objects in the style it was made in.
 import { z } from 'zod';
+import { formatIssue } from '../../environments/issues';
 import type { PlatformConfig } from '../../environments/schema';
 import type { ImageLock } from '../images';
 import { buildModel, BuiltNamespace, BuiltService, PlatformBuild } from './build';
@@ -65,12 +66,9 @@ export class Platform {
     private readonly options: PlatformOptions = {},
   ) {
     this.current = config;
-    const external = externalSchema.safeParse(options.external ?? {});
-    if (!external.success)
-      throw new PlatformError(
-        `external services: ${external.error.issues.map((i) => `external.${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    this.external = external.data;
+    const external = z.strictObject({ external: externalSchema }).safeParse({ external: options.external ?? {} }, { reportInput: true });
+    if (!external.success) throw new PlatformError(`external services: ${external.error.issues.map(formatIssue).join('; ')}`);
+    this.external = external.data.external;
   }
 
   get config(): PlatformConfig {
@@ -96,11 +94,9 @@ export class Platform {
     if (this.layers.some((l) => l.definition.placement === definition.placement))
       throw new PlatformError(`the ${definition.placement} layer is added twice to one platform`);
     if (slice !== undefined) {
-      const parsed = definition.schema.safeParse(slice);
+      const parsed = definition.schema.safeParse(slice, { reportInput: true });
       if (!parsed.success)
-        throw new PlatformError(
-          `${definition.placement} layer config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
-        );
+        throw new PlatformError(`${definition.placement} layer config: ${parsed.error.issues.map(formatIssue).join('; ')}`);
       this.current = { ...this.current, ...(parsed.data as object) };
     }
     this.layers.push({ definition, onBuilt });

@@ -7,7 +7,7 @@ import type { PlatformConfig } from '../../environments/schema';
 import type { BuildContext } from './context';
 import type { ServiceDeclaration } from './service';
 
-/** The Traefik file-provider middleware that signs users in for one `forward-auth` service (governance/forward-auth.ts). */
+/** The Traefik file-provider middleware that signs users in for one `forward-auth` service (governance/oauth2-proxy/forward-auth.ts). */
 export const signInMiddleware = (service: string): string => `sign-in-${service}`;
 /** How an Ingress names that middleware: Traefik's `<name>@<provider>`. */
 export const signInMiddlewareRef = (service: string): string => `${signInMiddleware(service)}@file`;

@@ -1,6 +1,12 @@
 // How other services reach the storage layer: the names and ports a consumer's derived edges,
-// credentials Secrets and endpoints are built from. Declared here once.
+// credentials Secrets and endpoints are built from, and the Iceberg catalog (Polaris) as the
+// engines see it. Declared here once; the storage services take them from here too, so this file
+// imports nothing at run time and no service file of another layer needs to be imported.
+import type { BuildContext } from '../platform/context';
 import type { PostgresInstanceName } from '../platform/service';
+import type { CatalogPlan, S3Target } from './polaris/bootstrap';
+
+export type { CatalogPlan, S3Target } from './polaris/bootstrap';
 
 export const postgresServiceName = (instance: PostgresInstanceName): string => `postgres-${instance}`;
 export const POSTGRES_PORT = { name: 'postgres', port: 5432 } as const;
@@ -24,3 +30,27 @@ export const bucketName = (prefix: string, name: string): string => `${prefix}-$
 
 export const databaseSecretKeys = ['username', 'password', 'host', 'port', 'database', 'jdbc-url'] as const;
 export const s3SecretKeys = ['access-key', 'secret-key', 'endpoint', 'region'] as const;
+
+/** The database every warehouse instance holds, whoever uses it (postgres/bootstrap.ts INSTANCE_DATABASES). */
+export const WAREHOUSE_DATABASE = 'warehouse';
+
+export const POLARIS_SERVICE = 'polaris';
+export const POLARIS_PORTS = { api: { name: 'api', port: 8181 }, management: { name: 'management', port: 8182 } } as const;
+/** The bucket the Iceberg catalog keeps its tables in. */
+export const WAREHOUSE_BUCKET = 'warehouse';
+/** Root credentials of the realm; a consumer planning a Secret with the same random id gets the same value. */
+export const POLARIS_ROOT_CLIENT_ID = 'root';
+export const POLARIS_ROOT_SECRET_ID = 'polaris/root-client-secret';
+
+/** Where the catalog's data lives, as Polaris and its clients reach it. */
+function s3Target(ctx: BuildContext, from: string): S3Target {
+  const store = ctx.config.objectStorage;
+  if (store.mode === 'external') return { endpoint: store.endpoint, region: store.region, pathStyle: store.pathStyle };
+  return { endpoint: ctx.connect(from, S3_SERVICE, S3_PORT.name).url(), region: S3_REGION, pathStyle: true };
+}
+
+/** The catalog as `from` (Polaris itself, or an engine) reaches it: realm, catalog, namespaces, warehouse bucket and S3 endpoint. */
+export function catalogPlan(ctx: BuildContext, from: string): CatalogPlan {
+  const { realm, catalog, namespaces } = ctx.config.polaris;
+  return { realm, catalog, namespaces, bucket: bucketName(ctx.config.prefix, WAREHOUSE_BUCKET), s3: s3Target(ctx, from) };
+}

@@ -6,7 +6,7 @@ import { PLACEMENTS } from '../../components/platform/layers';
 import type { KubeObject } from '../../components/platform/kube-object';
 import type { ServiceDefinition } from '../../components/platform/service';
 import { readImageLock } from '../../components/images';
-import { operatorSecrets } from '../../components/operator-secrets';
+import { operatorSecretsOf } from '../../components/operator-secrets';
 import { loadPlatformConfig } from '../../environments/load';
 import type { PlatformConfig } from '../../environments/schema';
 import * as path from 'node:path';
@@ -91,7 +91,7 @@ export function plannedSecrets(build: PlatformBuild): KubeObject[] {
 }
 
 /** Secrets the user brings, by config. */
-export const userSecrets = (build: PlatformBuild) => operatorSecrets(build.config);
+export const userSecrets = (build: PlatformBuild) => operatorSecretsOf(build);
 
 /** Every service of every layer, in layer order: for tests that build the platform with a service added or swapped. */
 export const SERVICE_DEFINITIONS: ServiceDefinition[] = PLACEMENTS.flatMap((p) => LAYER_DEFINITIONS[p].services);

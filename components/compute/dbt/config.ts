@@ -5,7 +5,7 @@
 // identity provider's back channel) and sends the access token, a JWT, as a bearer token; Trino
 // validates it (JWT authenticator, principal `preferred_username`, audience Trino's client).
 // Trino authenticates clients only over TLS: dbt connects to the coordinator's in-cluster HTTPS
-// port (trino-config.ts) and trusts Trino's CA. dbt-trino's `jwt` method always speaks HTTPS
+// port (trino/config.ts) and trusts Trino's CA. dbt-trino's `jwt` method always speaks HTTPS
 // (dbt/adapters/trino/connections.py, TrinoJwtCredentials: http_scheme is fixed, `cert` is the CA
 // bundle passed to the client's `verify`). The user is the token's principal, so no
 // impersonation is asked for.

@@ -1,5 +1,5 @@
 // dbt Core with the Trino adapter: a CronJob runs the project on the configured schedule, as the
-// service identity `dbt` (an OIDC client with a service account; see dbt-config.ts), against
+// service identity `dbt` (an OIDC client with a service account; see dbt/config.ts), against
 // Trino's Iceberg catalog. The project is the bundled sample (a ConfigMap) or a git repository
 // cloned at each run (git-sync, once). dbt itself is installed at pinned versions from the
 // configured package index when a run starts: no official image carries the Trino adapter.
@@ -25,7 +25,7 @@ import {
   SIGN_IN_SCRIPT,
   signInScript,
 } from './config';
-import { TRINO_CA_KEY, TRINO_PORTS, TRINO_SERVICE, trinoCaSecret } from '../trino/trino';
+import { TRINO_CA_KEY, TRINO_PORTS, TRINO_SERVICE, trinoCaSecret } from '../contract';
 
 export const DBT_SERVICE = 'dbt';
 /** A run past this is stopped; the access token must live as long (the client's token lifespan). */

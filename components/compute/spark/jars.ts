@@ -82,7 +82,7 @@ set -euo pipefail
 fail() { echo "fetch-jars: $*" >&2; exit 1; }
 repo="\${MAVEN_REPOSITORY%/}"
 [ -f "$SPARK_HOME/jars/hadoop-client-api-$HADOOP_VERSION.jar" ] ||
-  fail "the Spark image does not carry Hadoop $HADOOP_VERSION, which hadoop-aws is pinned to; update components/compute/spark-jars.ts with the image"
+  fail "the Spark image does not carry Hadoop $HADOOP_VERSION, which hadoop-aws is pinned to; update components/compute/spark/jars.ts with the image"
 for path in "$@"; do
   name="\${path##*/}"
   target="$JARS_DIR/$name"

@@ -2,7 +2,7 @@
 // (gRPC 15002) that is the driver of the cluster's one application. Spark reads and writes Iceberg
 // tables through the Polaris REST catalog, table files with its own S3 identity (S3FileIO), and
 // writes its event log to its own bucket (S3A). The jars for that are not in the image: each pod
-// fetches them, pinned and checksum-verified, from the configured Maven repository (spark-jars.ts).
+// fetches them, pinned and checksum-verified, from the configured Maven repository (spark/jars.ts).
 //
 // All Spark pods are one service, so the NetworkPolicies let them reach each other on every port
 // Spark declares (executors connect back to the driver; the master and workers talk both ways).
@@ -18,13 +18,20 @@ import {
   platformStatefulSet,
   secretEnv,
 } from '../../base/workload';
-import { exemption } from '../../../policies/engine';
+import { exemption } from '../../base/exemption';
 import { objectName } from '../../base/labels';
 import type { BuildContext } from '../../platform/context';
 import { literal, randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
-import { bucketName, s3SecretName } from '../../storage/contract';
-import { catalogPlan, POLARIS_PORTS, POLARIS_ROOT_CLIENT_ID, POLARIS_ROOT_SECRET_ID, POLARIS_SERVICE } from '../../storage/polaris/polaris';
+import {
+  bucketName,
+  catalogPlan,
+  POLARIS_PORTS,
+  POLARIS_ROOT_CLIENT_ID,
+  POLARIS_ROOT_SECRET_ID,
+  POLARIS_SERVICE,
+  s3SecretName,
+} from '../../storage/contract';
 import {
   CONF_DIR,
   CONF_TEMPLATE_DIR,

@@ -1,6 +1,6 @@
 // The property keys Trino documents for each file the platform writes, with the page each list
 // comes from (Trino 483 documentation). Every generated properties file is checked against its
-// list (trino-properties.ts), so a misspelt key fails the build and its test instead of failing
+// list (trino/properties.ts), so a misspelt key fails the build and its test instead of failing
 // Trino at start-up ("Configuration property 'x' was not used"). The lists hold the documented
 // keys the platform sets or is likely to set, not every key Trino accepts.
 

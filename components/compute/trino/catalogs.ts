@@ -1,7 +1,7 @@
 // Trino's catalog files, each checked against its connector's documented keys
-// (trino-catalog-keys.ts). Credentials are `${ENV:NAME}` references only.
+// (trino/catalog-keys.ts). Credentials are `${ENV:NAME}` references only.
 import type { TrinoAiFunction } from './schema';
-import type { CatalogPlan } from '../../storage/polaris/bootstrap';
+import type { CatalogPlan } from '../../storage/contract';
 import { CATALOG_KEYS, ConnectorName } from './catalog-keys';
 import { envRef, TRINO_ENV } from './config';
 import { PropertyEntries, renderProperties } from './properties';

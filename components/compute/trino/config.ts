@@ -1,6 +1,6 @@
 // Trino's server files, generated per node role: node.properties, jvm.config, config.properties,
 // log.properties and the access control. Every properties key is checked against the documented
-// list (trino-server-keys.ts). Secrets appear only as `${ENV:NAME}` references
+// list (trino/server-keys.ts). Secrets appear only as `${ENV:NAME}` references
 // (security/secrets.html), filled from Kubernetes Secrets in the pod environment.
 import { OPA_DECISIONS, TRINO_MANAGEMENT_USER } from '../../governance/contract';
 import { ClusterMemory, dataSize, NodeMemory } from './memory';

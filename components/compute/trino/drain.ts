@@ -6,7 +6,7 @@
 export interface DrainHook {
   /** Trino's plain HTTP port on the pod. */
   port: number;
-  /** The management user, allowed to shut the worker down (trino-config.ts, workerRules). */
+  /** The management user, allowed to shut the worker down (trino/config.ts, workerRules). */
   user: string;
   /** The Trino process to wait for: PID 1 of the container. */
   pid?: number;

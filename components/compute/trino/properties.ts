@@ -1,5 +1,5 @@
 // Java properties files for Trino, written only from documented keys: a key that is not in the
-// file's documented list (trino-catalog-keys.ts, trino-server-keys.ts) throws, naming the key and
+// file's documented list (trino/catalog-keys.ts, trino/server-keys.ts) throws, naming the key and
 // the closest documented one, before any manifest exists.
 import type { DocumentedKeys } from './catalog-keys';
 

@@ -1,6 +1,6 @@
 // The documented keys of the server files (node.properties, config.properties, the access
 // control files) the platform writes, with the pages they come from (Trino 483 documentation).
-// Checked like the catalog files (trino-catalog-keys.ts, trino-properties.ts).
+// Checked like the catalog files (trino/catalog-keys.ts, trino/properties.ts).
 import type { DocumentedKeys } from './catalog-keys';
 
 const DOCS = 'https://trino.io/docs/483';

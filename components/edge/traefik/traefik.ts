@@ -5,13 +5,14 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
+import { exemption } from '../../base/exemption';
 import { selectorLabels, standardLabels } from '../../base/labels';
 import { platformConfigMap, platformDeployment } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
 import { ingressClassName, publicHttpsPort } from '../../platform/routes';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
-import { exemption } from '../../../policies/engine';
-import { forwardAuthConfig } from '../../governance/oauth2-proxy/forward-auth';
+import { forwardAuthConfig } from '../../governance/contract';
+import { TRAEFIK_PUBLIC_PORTS, TRAEFIK_SERVICE } from '../contract';
 import { certificateObjects, certificateProjection, dynamicTlsConfig, tlsPlanFor } from './tls';
 
 /** The image's user in the upstream chart (values.yaml podSecurityContext); the image sets none. */
@@ -21,7 +22,7 @@ const DYNAMIC_DIR = '/etc/traefik/dynamic';
 const CERT_SUBDIR = 'certs';
 /**
  * The one file-provider document: the TLS store and, when a host signs in with forward-auth, the
- * sign-in middlewares and `/oauth2/` routers (governance/forward-auth.ts). One file, named, because
+ * sign-in middlewares and `/oauth2/` routers (governance/oauth2-proxy/forward-auth.ts). One file, named, because
  * the directory mode would also read the ConfigMap volume's hidden `..<timestamp>` copy.
  */
 export const DYNAMIC_FILE = 'dynamic.yml';
@@ -29,10 +30,7 @@ const CONTROLLER = 'traefik.io/ingress-controller';
 
 const PORTS = { web: 8000, websecure: 8443, traefik: 8080, metrics: 9100 } as const;
 /** What the Service exposes: the entrypoint each public port maps to. */
-const EXPOSED = [
-  { name: 'web', port: 80 },
-  { name: 'websecure', port: 443 },
-] as const;
+const EXPOSED = [TRAEFIK_PUBLIC_PORTS.web, TRAEFIK_PUBLIC_PORTS.websecure] as const;
 
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '100m', memory: '128Mi', cpuLimit: '1', memoryLimit: '256Mi' },
@@ -42,7 +40,7 @@ const SERVER_SIZING: Sized<ComponentSizing> = {
 
 function declare(): ServiceDeclaration {
   return withDefaults({
-    name: 'traefik',
+    name: TRAEFIK_SERVICE,
     layer: 'edge',
     description: 'Traefik: TLS termination and routing for every public host, from Ingress objects and its file provider',
     images: ['traefik'],
@@ -63,7 +61,7 @@ function declare(): ServiceDeclaration {
 
 /** Static configuration, all on the command line (docs: reference/install-configuration, v3.6). */
 function traefikArgs(ctx: BuildContext): string[] {
-  const published = `${ctx.namespaceOf('traefik')}/traefik`;
+  const published = `${ctx.namespaceOf(TRAEFIK_SERVICE)}/${TRAEFIK_SERVICE}`;
   return [
     `--entryPoints.web.address=:${PORTS.web}/tcp`,
     // `to=:<port>`, not `to=websecure`: a named entrypoint redirects to its listen port (8443), which
@@ -236,7 +234,7 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
 }
 
 export const traefikDefinition: ServiceDefinition = {
-  name: 'traefik',
+  name: TRAEFIK_SERVICE,
   enabled: () => true,
   declare,
   build,

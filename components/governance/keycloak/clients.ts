@@ -10,11 +10,9 @@ import type { PlatformConfig } from '../../../environments/schema';
 import { effectiveEdges } from '../../platform/graph';
 import { publicOrigin } from '../../platform/routes';
 import { allowedRolesOf, ServiceDeclaration } from '../../platform/service';
-import { OAUTH2_PROXY_SERVICE } from '../contract';
-import { OAUTH2_PATH_PREFIX } from '../oauth2-proxy/forward-auth';
-
-/** oauth2-proxy's callback path, on every host it protects. */
-export const OAUTH2_CALLBACK_PATH = `${OAUTH2_PATH_PREFIX}callback`;
+// The contract re-exports oidcClients, so this module is in an import cycle with it: its top-level
+// code must not read the contract's bindings (functions may).
+import { OAUTH2_CALLBACK_PATH, OAUTH2_PROXY_SERVICE } from '../contract';
 
 export interface OidcClientPlan {
   clientId: string;

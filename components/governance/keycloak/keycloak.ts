@@ -2,7 +2,7 @@
 // the public issuer https://identity.<domain>/realms/<realm> while services talk to it in-cluster
 // (dynamic back channel). TLS ends at Traefik. Health and metrics on the management port. Replicas
 // form one cluster over the database (jdbc-ping). The realm is reconciled on every realm change and hourly by
-// keycloak-config-cli (keycloak-reconcile.ts); this file declares the service and runs the server.
+// keycloak-config-cli (keycloak/reconcile.ts); this file declares the service and runs the server.
 //
 // Read-only root filesystem: Keycloak re-augments into lib/quarkus when the build options differ
 // from the image's (kc.sh runs `build` before `start`), which fails on a read-only root
@@ -130,7 +130,7 @@ function serverEnv(ctx: BuildContext): k8s.EnvVar[] {
 function buildSecrets(ctx: BuildContext): void {
   planAdminSecret(ctx);
   // Each signing-in service reads its client credentials in its own namespace; the same random
-  // id gives the reconcile Job the same value (keycloak-reconcile.ts).
+  // id gives the reconcile Job the same value (keycloak/reconcile.ts).
   for (const plan of oidcClients(ctx.config, ctx.services))
     ctx.addSecret({
       name: oidcSecretName(plan.service),

@@ -6,12 +6,12 @@
 // Keycloak binds as LLDAP's admin: LLDAP creates only that account at start; a read-only bind
 // account (group `lldap_strict_readonly`) would need a Job calling LLDAP's API after every start.
 import { Construct } from 'constructs';
+import { exemption } from '../../base/exemption';
 import { platformConfigMap, platformService, platformStatefulSet } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
 import { publicOrigin } from '../../platform/routes';
 import { literal, randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
-import { exemption } from '../../../policies/engine';
 import type { GovernanceConfig } from '../schema';
 import { LLDAP_ADMIN_PASSWORD_ID, LLDAP_BIND_SECRET, LLDAP_PORTS, LLDAP_SERVICE } from '../contract';
 

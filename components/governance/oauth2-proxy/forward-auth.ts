@@ -13,12 +13,9 @@
 import type { BuildContext } from '../../platform/context';
 import { publicHostName, signInMiddleware } from '../../platform/routes';
 import { allowedRolesOf, ServiceDeclaration } from '../../platform/service';
-import { OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, roleGroup } from '../contract';
-
-/** oauth2-proxy's own paths (sign-in start, callback, sign-out) on every protected host. */
-export const OAUTH2_PATH_PREFIX = '/oauth2/';
-/** The Traefik file-provider service that reaches oauth2-proxy. */
-export const OAUTH2_PROXY_BACKEND = OAUTH2_PROXY_SERVICE;
+// The contract re-exports forwardAuthConfig, so this module is in an import cycle with it: its
+// top-level code must not read the contract's bindings (functions may).
+import { OAUTH2_PATH_PREFIX, OAUTH2_PROXY_BACKEND, OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, roleGroup } from '../contract';
 
 /** The session cookie, shared by every protected host of the domain. */
 export const sessionCookieName = (prefix: string): string => `_${prefix}_oauth2`;
@@ -77,9 +74,12 @@ function signInMiddlewareFor(ctx: Pick<BuildContext, 'config' | 'connect'>, decl
  * Traefik's dynamic configuration for every `forward-auth` service, or undefined when there is
  * none (or no oauth2-proxy to ask), so no file is written.
  */
-export function forwardAuthConfig(ctx: Pick<BuildContext, 'config' | 'services' | 'connect'>, edge: string): object | undefined {
+export function forwardAuthConfig(
+  ctx: Pick<BuildContext, 'config' | 'services' | 'connect' | 'reaches'>,
+  edge: string,
+): object | undefined {
   const protectedServices = forwardAuthServices(ctx.services);
-  if (!protectedServices.length || !ctx.services.some((s) => s.name === OAUTH2_PROXY_SERVICE)) return undefined;
+  if (!protectedServices.length || !ctx.reaches(OAUTH2_PROXY_SERVICE)) return undefined;
   const middlewares: Record<string, object> = {};
   const routers: Record<string, object> = {};
   for (const decl of protectedServices) {

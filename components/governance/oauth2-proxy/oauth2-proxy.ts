@@ -1,5 +1,5 @@
 // oauth2-proxy: sign-in for the services that have none of their own (`forward-auth` public hosts).
-// Traefik asks it about every request to such a host (governance/forward-auth.ts); it answers from
+// Traefik asks it about every request to such a host (governance/oauth2-proxy/forward-auth.ts); it answers from
 // an encrypted session cookie shared across the domain, and sends browsers without one through
 // Keycloak. One confidential client (`oauth2-proxy`, governance/clients.ts) serves every protected
 // host, each with its own callback, so one sign-in opens all hosts the user's roles allow.
@@ -10,8 +10,8 @@ import type { BuildContext } from '../../platform/context';
 import { publicHttpsPort } from '../../platform/routes';
 import { randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
-import { GROUPS_CLAIM, OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, oidcEndpoints, oidcSecretName } from '../contract';
-import { OAUTH2_PATH_PREFIX, sessionCookieName } from './forward-auth';
+import { GROUPS_CLAIM, OAUTH2_PATH_PREFIX, OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, oidcEndpoints, oidcSecretName } from '../contract';
+import { sessionCookieName } from './forward-auth';
 
 /** The distroless `nonroot` user the image runs as (Makefile DOCKER_BUILD_RUNTIME_IMAGE gcr.io/distroless/static:nonroot). */
 const OAUTH2_PROXY_USER = { uid: 65532, gid: 65532 };

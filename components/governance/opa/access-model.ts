@@ -80,7 +80,7 @@ const MEMBER_OPERATIONS = ['ExecuteQuery'];
  * The management endpoints the coordinator serves its management user are MANAGEMENT_READ
  * resources (/metrics), checked with ReadSystemInformation (ResourceSecurityDynamicFeature,
  * ManagementAuthorizationFilter). WriteSystemInformation (graceful shutdown, PUT /v1/info/state)
- * is only used on workers, whose file access control allows it (trino-config.ts workerRules).
+ * is only used on workers, whose file access control allows it (trino/config.ts workerRules).
  */
 const MANAGEMENT_OPERATIONS = ['ReadSystemInformation'];
 const OWN_QUERY_OPERATIONS = ['ViewQueryOwnedBy', 'FilterViewQueryOwnedBy', 'KillQueryOwnedBy'];

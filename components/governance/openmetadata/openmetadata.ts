@@ -6,7 +6,7 @@
 // the Secret openmetadata-ingestion-bot for ingestion workflows (no pipeline service runs yet).
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { exemption } from '../../../policies/engine';
+import { exemption } from '../../base/exemption';
 import { standardLabels } from '../../base/labels';
 import { ContainerSpec, platformConfigMap, platformDeployment, platformJob, platformService, secretEnv } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';

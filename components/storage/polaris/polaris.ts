@@ -10,7 +10,16 @@ import { platformConfigMap, platformDeployment, platformJob, platformService, se
 import type { BuildContext } from '../../platform/context';
 import { literal, randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
-import { bucketName, databaseSecretName, S3_PORT, S3_REGION, S3_SERVICE, s3SecretName } from '../contract';
+import {
+  catalogPlan,
+  databaseSecretName,
+  POLARIS_PORTS,
+  POLARIS_ROOT_CLIENT_ID,
+  POLARIS_ROOT_SECRET_ID,
+  POLARIS_SERVICE,
+  s3SecretName,
+  WAREHOUSE_BUCKET,
+} from '../contract';
 import {
   BOOTSTRAP_DIR,
   CATALOG_SCRIPT,
@@ -18,17 +27,12 @@ import {
   catalogBootstrapFiles,
   renderSchemaWaitScript,
   rootCredentialsFile,
-  S3Target,
 } from './bootstrap';
 
-export const POLARIS_SERVICE = 'polaris';
-export const POLARIS_PORTS = { api: { name: 'api', port: 8181 }, management: { name: 'management', port: 8182 } } as const;
-const WAREHOUSE_BUCKET = 'warehouse';
-
-/** Root credentials of the realm; a consumer planning a Secret with the same random id gets the same value. */
+/** Root credentials of the realm (their client id and secret's random id are in contract.ts, for consumers). */
 export const POLARIS_ROOT_SECRET = 'polaris-root';
-export const POLARIS_ROOT_CLIENT_ID = 'root';
-export const POLARIS_ROOT_SECRET_ID = 'polaris/root-client-secret';
+/** Also exported here: test/components/compute/spark/spark.test.ts imports it from this file. */
+export { POLARIS_ROOT_SECRET_ID };
 const TOKEN_KEY_SECRET = 'polaris-token-key';
 
 /** The region the internal S3 store answers to (SeaweedFS accepts any; clients need one). */
@@ -70,18 +74,6 @@ function declare(): ServiceDeclaration {
     databases: [{ instance: 'platform', database: 'polaris', access: 'owner' }],
     buckets: [{ name: WAREHOUSE_BUCKET, access: 'readwrite' }],
   });
-}
-
-/** Where the catalog's data lives, as Polaris and its clients reach it. */
-function s3Target(ctx: BuildContext, from: string): S3Target {
-  const store = ctx.config.objectStorage;
-  if (store.mode === 'external') return { endpoint: store.endpoint, region: store.region, pathStyle: store.pathStyle };
-  return { endpoint: ctx.connect(from, S3_SERVICE, S3_PORT.name).url(), region: S3_REGION, pathStyle: true };
-}
-
-export function catalogPlan(ctx: BuildContext, from: string): CatalogPlan {
-  const { realm, catalog, namespaces } = ctx.config.polaris;
-  return { realm, catalog, namespaces, bucket: bucketName(ctx.config.prefix, WAREHOUSE_BUCKET), s3: s3Target(ctx, from) };
 }
 
 /** The JDBC datasource, as both the server and the admin tool read it (credentials from the database Secret). */

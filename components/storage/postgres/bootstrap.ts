@@ -2,7 +2,7 @@
 // derived from the services' database declarations. Passwords never appear in the SQL: psql reads
 // them from the Job's environment (\getenv), which takes them from Secrets.
 import type { PostgresInstanceName, ServiceDeclaration } from '../../platform/service';
-import { roleName } from '../contract';
+import { roleName, WAREHOUSE_DATABASE } from '../contract';
 
 export interface RolePlan {
   role: string;
@@ -28,7 +28,7 @@ export interface BootstrapPlan {
 /** Databases an instance always has, whoever uses them. */
 export const INSTANCE_DATABASES: Record<PostgresInstanceName, { database: string; extensions: string[] }[]> = {
   platform: [],
-  warehouse: [{ database: 'warehouse', extensions: ['postgis', 'vector'] }],
+  warehouse: [{ database: WAREHOUSE_DATABASE, extensions: ['postgis', 'vector'] }],
 };
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;

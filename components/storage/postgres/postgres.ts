@@ -8,7 +8,7 @@ import type { BuildContext } from '../../platform/context';
 import { memoryToBytes } from '../../platform/quantity';
 import { literal, randomValue } from '../../platform/secrets';
 import { PostgresInstanceName, ServiceDeclaration, ServiceDefinition, Sized, ComponentSizing, withDefaults } from '../../platform/service';
-import { exemption } from '../../../policies/engine';
+import { exemption } from '../../base/exemption';
 import { bootstrapPlan, renderBootstrapSql } from './bootstrap';
 import { databaseSecretName, POSTGRES_PORT, postgresServiceName } from '../contract';
 

@@ -1,6 +1,6 @@
 import { parseProperties } from '../../../../components/compute/trino/properties';
 import { SHUTDOWN_GRACE_SECONDS, TRINO_MANAGEMENT_USER } from '../../../../components/compute/trino/config';
-import { QUERY_DRAIN_SECONDS, WORKER_TERMINATION_SECONDS } from '../../../../components/compute/trino/trino';
+import { QUERY_DRAIN_SECONDS, WORKER_TERMINATION_SECONDS } from '../../../../components/compute/trino/workloads';
 import { drainScript } from '../../../../components/compute/trino/drain';
 import { OPA_DECISIONS } from '../../../../components/governance/contract';
 import { oidcClients } from '../../../../components/governance/keycloak/clients';
@@ -8,7 +8,7 @@ import type { PlatformBuild } from '../../../../components/platform/build';
 import * as crypto from 'node:crypto';
 import forge from 'node-forge';
 import { randomIds, resolveSecretData } from '../../../../components/platform/secrets';
-import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/polaris/polaris';
+import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/contract';
 import { evaluate } from '../../../../policies/engine';
 import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { RULES } from '../../../../policies/registry';

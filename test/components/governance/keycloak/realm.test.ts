@@ -2,7 +2,7 @@
 // five roles with analyst by default, groups from config, one `groups` claim, one client per
 // signing-in service on its own host, demo users only where enabled, LLDAP only when it runs.
 import { PLATFORM_ROLES } from '../../../../components/governance/schema';
-import { OAUTH2_CALLBACK_PATH } from '../../../../components/governance/keycloak/clients';
+import { OAUTH2_CALLBACK_PATH } from '../../../../components/governance/contract';
 import {
   GROUPS_CLAIM,
   LLDAP_BIND_SECRET,

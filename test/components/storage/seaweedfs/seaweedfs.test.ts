@@ -11,12 +11,10 @@ import { ServiceDefinition, withDefaults } from '../../../../components/platform
 import { databaseSecretName, s3SecretKeys, s3SecretName } from '../../../../components/storage/contract';
 import { postgresDefinition } from '../../../../components/storage/postgres/postgres';
 import { ADMIN_IDENTITY, s3IdentityPlan } from '../../../../components/storage/seaweedfs/identities';
-import {
-  bucketScript,
-  operatorProvidedS3Secrets,
-  seaweedfsDefinition,
-  volumeGrowth,
-} from '../../../../components/storage/seaweedfs/seaweedfs';
+import { bucketScript } from '../../../../components/storage/seaweedfs/buckets';
+import { operatorProvidedS3Secrets } from '../../../../components/storage/seaweedfs/credentials';
+import { volumeGrowth } from '../../../../components/storage/seaweedfs/pods';
+import { seaweedfsDefinition } from '../../../../components/storage/seaweedfs/seaweedfs';
 import { BuildContext } from '../../../../components/platform/context';
 import { buildFor, configFor, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
 
