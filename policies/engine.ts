@@ -28,6 +28,10 @@ export interface PolicyReport {
 /** The built-in rule that polices exemptions themselves. */
 export const EXEMPTION_RULE_ID = 'exemption-has-reason';
 
+/** What a finding about a possibly provided object says in a partial set, where it is advisory. */
+export const providedNote = (kind: string): string =>
+  `(advisory: no ${kind} of that name is among these manifests, and the cluster or an operator may provide it; --complete makes it mandatory)`;
+
 function exemptionsOf(object: KubeObject): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, value] of Object.entries(object.metadata?.annotations ?? {}))
@@ -38,23 +42,24 @@ function exemptionsOf(object: KubeObject): Map<string, string> {
 export function evaluate(objects: KubeObject[], rules: Rule[], ctx: PolicyContext): PolicyReport {
   const violations: Violation[] = [];
   const ruleIds = new Set(rules.map((r) => r.id));
-  const report = (rule: Rule, object: KubeObject, message: string) => {
+  const report = (rule: Rule, object: KubeObject, message: string, provided?: string) => {
     const enforcement = rule.enforcement[ctx.environment];
     if (enforcement === 'disabled') return;
     const reason = exemptionsOf(object).get(rule.id);
     const exempted = reason !== undefined && reason.length > 0;
+    const outside = !!(provided && ctx.partial);
     violations.push({
       rule: rule.id,
-      severity: rule.severity,
-      enforcement: exempted ? 'advisory' : enforcement,
+      severity: outside ? 'low' : rule.severity,
+      enforcement: exempted || outside ? 'advisory' : enforcement,
       object: objectId(object),
-      message,
+      message: outside ? `${message} ${providedNote(provided!)}` : message,
       ...(exempted ? { exemption: reason } : {}),
     });
   };
   for (const rule of rules) {
     if (rule.scope === 'object') for (const object of objects) for (const message of rule.check(object, ctx)) report(rule, object, message);
-    else for (const finding of rule.check(objects, ctx)) report(rule, finding.object, finding.message);
+    else for (const finding of rule.check(objects, ctx)) report(rule, finding.object, finding.message, finding.provided);
   }
   for (const object of objects)
     for (const [ruleId, reason] of exemptionsOf(object)) {

@@ -7,6 +7,7 @@ import { packConfigFor } from './crossguard';
 import { EXEMPTION_PREFIX } from './engine';
 import { RULES } from './registry';
 import type { Controls } from './rules/types';
+import { PROVIDED_OUTSIDE } from './validation/references';
 
 const CATALOGUES: [keyof Omit<Controls, 'crosswalk'>, string][] = [
   ['pss', 'PSS'],
@@ -36,6 +37,28 @@ export function policiesReference(): string {
     '',
     `Exempt an object from a rule with the annotation \`${EXEMPTION_PREFIX}<rule-id>: <reason>\`. The finding is still`,
     'reported, as advisory, with the reason; an exemption without a reason is itself a mandatory finding.',
+    '',
+    '## Partial sets',
+    '',
+    '`npm run check` treats the files it is given as a partial set: part of a deployment, applied to a cluster that',
+    'already holds some of what they name. A reference to a missing object of a kind the cluster or an operator provides',
+    'is then advisory (severity low, the finding says why); with `--complete` the files are the whole deployment and it is',
+    "mandatory. The platform checks its own render with `--complete` (CI, and the tests over every environment's render).",
+    '',
+    ...Object.entries(PROVIDED_OUTSIDE).map(([kind, why]) => `- ${kind}: ${why}.`),
+    '',
+    'Secrets are among them although they are namespaced: manifests that hold no credential are the goal, so a Secret made',
+    'elsewhere is the expected case, not a mistake. A Secret that is among the files but lacks a key a pod reads is',
+    'mandatory either way. Everything else a set names (ConfigMaps, Services, ServiceAccounts other than "default",',
+    'PersistentVolumeClaims, Roles, autoscaler and budget targets) is written together with what names it: a missing one',
+    'is mandatory either way, as in kube-linter. The CrossGuard pack judges a whole stack, so it is always complete.',
+    '',
+    'Every YAML document with an apiVersion or a kind is judged, whatever it lacks: one without metadata or a name is',
+    'reported by the `schema` check and judged by the rules under a name that says which file and document it is; one',
+    'without an apiVersion or kind is reported. The items of a `List` are judged one by one. Skipped: empty documents,',
+    'documents with neither apiVersion nor kind (Helm values and other YAML), and tool configuration written like objects',
+    '(kustomizations, `*.config.k8s.io` component configs, k3d, kind and kubeadm cluster configs, audit policies, Skaffold',
+    'configs, kubeconfigs).',
     '',
     '## Coverage',
     '',

@@ -289,7 +289,15 @@ export function podSecurityLevel(pod: Spec, metadata?: PodMetadata): PodSecurity
   return baselineViolations(pod, metadata).length === 0 ? 'baseline' : 'privileged';
 }
 
-/** The pod template (metadata and spec) inside any workload object, or undefined for objects that run no pods. */
+/** OpenShift DeploymentConfigs (apps.openshift.io): a pod template like a Deployment's. */
+const isDeploymentConfig = (object: Spec) =>
+  object.kind === 'DeploymentConfig' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('apps.openshift.io/');
+
+/**
+ * The pod template (metadata and spec) inside any workload object, or undefined for objects that run
+ * no pods. Beside the platform's own kinds: ReplicationControllers and OpenShift DeploymentConfigs,
+ * which manifests written elsewhere still use (the platform writes neither).
+ */
 function podTemplateOf(object: Spec): { metadata?: Spec; spec?: Spec } | undefined {
   switch (object.kind) {
     case 'Pod':
@@ -298,12 +306,13 @@ function podTemplateOf(object: Spec): { metadata?: Spec; spec?: Spec } | undefin
     case 'StatefulSet':
     case 'DaemonSet':
     case 'ReplicaSet':
+    case 'ReplicationController':
     case 'Job':
       return object.spec?.template;
     case 'CronJob':
       return object.spec?.jobTemplate?.spec?.template;
     default:
-      return undefined;
+      return isDeploymentConfig(object) ? object.spec?.template : undefined;
   }
 }
 

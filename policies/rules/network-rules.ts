@@ -1,5 +1,6 @@
 // Network rules over the whole set: every pod isolated by NetworkPolicies, policies that select
 // something, no exposure outside the cluster or egress to the internet where the environment forbids it.
+import { isIPv6 } from 'node:net';
 import type { KubeObject } from '../../components/platform/kube-object';
 import { formatSelector, isEmptySelector, namespaceOf, ofKind, podTemplates, selects, specOf, type LabelSelector } from './relations';
 import { advisory, mandatory, type StackFinding, type StackRule } from './types';
@@ -208,6 +209,60 @@ const noInternetEgress: StackRule = {
   },
 };
 
+/** Why an ipBlock CIDR is not one Kubernetes accepts (IPv4 octets 0-255 and prefix 0-32, IPv6 prefix 0-128), or undefined. */
+export function cidrProblem(cidr: unknown): string | undefined {
+  if (typeof cidr !== 'string') return `is ${JSON.stringify(cidr) ?? 'missing'}, not a CIDR string`;
+  const [address, prefix, ...rest] = cidr.split('/');
+  if (prefix === undefined || rest.length || !/^[0-9]{1,3}$/.test(prefix))
+    return 'is not a CIDR: expected an address, "/" and a prefix length, such as "10.0.0.0/8"';
+  if (address.includes(':')) {
+    if (!isIPv6(address)) return `has "${address}", not an IPv6 address`;
+    return Number(prefix) > 128 ? `has prefix length /${prefix}; an IPv6 prefix is 0 to 128` : undefined;
+  }
+  const octets = address.split('.');
+  if (octets.length !== 4 || octets.some((o) => !/^[0-9]{1,3}$/.test(o)))
+    return `has "${address}", not an IPv4 address of four numbers 0-255`;
+  const high = octets.find((o) => Number(o) > 255);
+  if (high !== undefined) return `has octet ${high}; each of the four numbers of an IPv4 address is 0 to 255`;
+  return Number(prefix) > 32 ? `has prefix length /${prefix}; an IPv4 prefix is 0 to 32` : undefined;
+}
+
+const networkPolicyValidCidrs: StackRule = {
+  id: 'network-policy-valid-cidrs',
+  scope: 'stack',
+  title: 'NetworkPolicy ipBlock CIDRs are valid addresses and prefix lengths',
+  rationale:
+    'An ipBlock such as 300.1.2.3/8 is no address at all: the API server refuses the policy (and with it the whole apply), or an older one reads it differently from what was meant, so the egress or ingress it was written for is not what the cluster enforces. Every cidr and except entry must be an IPv4 address with octets 0-255 and a prefix of 0-32, or an IPv6 address with a prefix of 0-128.',
+  severity: 'high',
+  category: 'network',
+  controls: { crosswalk: [] },
+  enforcement: mandatory,
+  check(objects) {
+    return ofKind(objects, 'NetworkPolicy').flatMap((policy) => {
+      const spec = specOf(policy);
+      const peers = [
+        ...((spec.ingress ?? []) as PolicyRule[]).flatMap((r, i) =>
+          (r.from ?? []).map((p, j) => ({ peer: p, at: `spec.ingress[${i}].from[${j}]` })),
+        ),
+        ...((spec.egress ?? []) as PolicyRule[]).flatMap((r, i) =>
+          (r.to ?? []).map((p, j) => ({ peer: p, at: `spec.egress[${i}].to[${j}]` })),
+        ),
+      ];
+      return peers.flatMap(({ peer, at }): StackFinding[] => {
+        if (!peer.ipBlock) return [];
+        const entries: [string, unknown][] = [
+          [`${at}.ipBlock.cidr`, peer.ipBlock.cidr],
+          ...(peer.ipBlock.except ?? []).map((e, k): [string, unknown] => [`${at}.ipBlock.except[${k}]`, e]),
+        ];
+        return entries.flatMap(([where, value]) => {
+          const problem = cidrProblem(value);
+          return problem ? [{ object: policy, message: `${where} ${JSON.stringify(value)} ${problem}` }] : [];
+        });
+      });
+    });
+  },
+};
+
 const namespaceQuota: StackRule = {
   id: 'namespace-quota',
   scope: 'stack',
@@ -233,5 +288,6 @@ export const networkRules: StackRule[] = [
   networkPolicySelectorsMatch,
   exposedServices,
   noInternetEgress,
+  networkPolicyValidCidrs,
   namespaceQuota,
 ];

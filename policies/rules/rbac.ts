@@ -1,8 +1,9 @@
 // RBAC: what Roles and ClusterRoles grant, and to whom their bindings grant it (crosswalk rows 62-68).
 // Rules about a permission report twice: on the role that grants it (the place to narrow it or to
 // justify it with an exemption) and on every binding that hands it to subjects, so a new binding to
-// an exempted role is still seen. Bindings resolve to roles among the objects, or to the built-in
-// user-facing ClusterRoles; a binding to a role that is neither (system:*) is not judged.
+// an exempted role is still seen. Bindings resolve to the built-in user-facing ClusterRoles by their
+// built-in meaning (whatever a same-named ClusterRole among the objects says), else to roles among
+// the objects; a binding to a role that is neither (system:*) is not judged.
 import type { KubeObject } from '../../components/platform/kube-object';
 import { namespaceOf, selects, type LabelSelector } from './relations';
 import { mandatory, type ObjectRule, type Rule, type StackFinding, type StackRule } from './types';
@@ -125,10 +126,37 @@ interface RoleRef {
   name?: string;
 }
 
-/** The role a binding refers to: its label and rules, or undefined when it is not known here. */
+/**
+ * The ClusterRoles whose rules the API server aggregates into a built-in one: those labelled
+ * rbac.authorization.k8s.io/aggregate-to-<name>, and for admin and edit the next role down (the
+ * built-in edit carries aggregate-to-admin, view carries aggregate-to-edit).
+ */
+const AGGREGATES_INTO: Record<string, string[]> = { admin: ['admin', 'edit', 'view'], edit: ['edit', 'view'], view: ['view'] };
+
+function aggregatedInto(name: string, objects: KubeObject[]): SourcedRule[] {
+  const labels = (AGGREGATES_INTO[name] ?? []).map((n) => `${RBAC_GROUP}/aggregate-to-${n}`);
+  return objects
+    .filter((o) => o.kind === 'ClusterRole' && labels.some((l) => o.metadata.labels?.[l] === 'true'))
+    .flatMap((o) => rulesOf(o).map((rule, i) => ({ rule, where: `rules[${i}] of ClusterRole "${o.metadata.name}", aggregated into it` })));
+}
+
+/**
+ * The role a binding refers to: its label and rules, or undefined when it is not known here.
+ * A ClusterRole ref to a built-in user-facing role (cluster-admin, admin, edit, view) is always judged
+ * as the built-in, with what objects here aggregate into it: a same-named ClusterRole among the
+ * objects does not replace it (the API server reconciles its bootstrap roles back at every start).
+ */
 function resolve(binding: KubeObject, objects: KubeObject[]): { label: string; rules: SourcedRule[] } | undefined {
   const ref = (binding.roleRef as RoleRef | undefined) ?? {};
   const ns = namespaceOf(binding);
+  const builtin = ref.kind === 'ClusterRole' && ref.name && Object.hasOwn(BUILTIN_CLUSTER_ROLES, ref.name) ? ref.name : undefined;
+  if (builtin) {
+    const shadowed = objects.some((o) => o.kind === 'ClusterRole' && o.metadata.name === builtin);
+    return {
+      label: `built-in ClusterRole "${builtin}"${shadowed ? ` (the ClusterRole "${builtin}" among the objects does not replace it)` : ''}`,
+      rules: [...BUILTIN_CLUSTER_ROLES[builtin].map((rule, i) => ({ rule, where: `rules[${i}]` })), ...aggregatedInto(builtin, objects)],
+    };
+  }
   const found = objects.find(
     (o) =>
       o.kind === ref.kind &&
@@ -136,8 +164,6 @@ function resolve(binding: KubeObject, objects: KubeObject[]): { label: string; r
       (ref.kind === 'ClusterRole' || (binding.kind === 'RoleBinding' && namespaceOf(o) === ns)),
   );
   if (found) return { label: `${found.kind} "${found.metadata.name}"`, rules: effectiveRules(found, objects) };
-  const builtin = ref.kind === 'ClusterRole' && ref.name ? BUILTIN_CLUSTER_ROLES[ref.name] : undefined;
-  if (builtin) return { label: `built-in ClusterRole "${ref.name}"`, rules: builtin.map((rule, i) => ({ rule, where: `rules[${i}]` })) };
   return undefined;
 }
 
@@ -195,7 +221,8 @@ const clusterAdminBinding: StackRule = {
   scope: 'stack',
   title: 'No binding grants cluster-admin or an equivalent all-powerful role',
   rationale:
-    'A subject bound to cluster-admin (or to a role granting every verb on every resource) owns the cluster: one leaked token of it is a full compromise. Services get roles naming exactly what they use.',
+    'A subject bound to cluster-admin (or to a role granting every verb on every resource) owns the cluster: one leaked token of it is a full compromise. Services get roles naming exactly what they use. ' +
+    'A binding to the ClusterRole cluster-admin (likewise admin, edit, view, in every RBAC rule) is judged as the built-in role, whatever a same-named ClusterRole among the objects says: the API server keeps and reconciles its own.',
   severity: 'critical',
   category: 'rbac',
   controls: {

@@ -266,7 +266,7 @@ const podReferencesExist: StackRule = {
   scope: 'stack',
   title: 'Secrets, ConfigMaps and claims that pods use exist, with the keys they read',
   rationale:
-    'A pod mounting or reading a missing Secret, ConfigMap, key or PersistentVolumeClaim never starts (CreateContainerConfigError, ContainerCreating, Pending). A Secret exists when it is among the objects or a cert-manager Certificate, ExternalSecret or SealedSecret produces it. The platform writes no Secret into its manifests (they come from the secret plan at deploy time), so when the objects hold no Secret at all, Secret references are not judged; in a Pulumi preview the Secrets are among the resources and are. Optional references are skipped.',
+    'A pod mounting or reading a missing Secret, ConfigMap, key or PersistentVolumeClaim never starts (CreateContainerConfigError, ContainerCreating, Pending). A Secret exists when it is among the objects or a cert-manager Certificate, ExternalSecret or SealedSecret produces it. The platform writes no Secret into its manifests (they come from the secret plan at deploy time), so when the objects hold no Secret at all, Secret references are not judged; in a Pulumi preview the Secrets are among the resources and are. `check` of a partial set (without --complete) reports a missing Secret as advisory, since Secrets are often made outside manifests on purpose. Optional references are skipped.',
   severity: 'high',
   category: 'references',
   controls: { crosswalk: [] },
@@ -276,7 +276,11 @@ const podReferencesExist: StackRule = {
     const claims = new Set(ofKind(objects, 'PersistentVolumeClaim').map((c) => `${namespaceOf(c)}/${c.metadata.name}`));
     return podTemplates(objects).flatMap((t) =>
       referencesOf(t).flatMap(({ kind, name, keys, at }): StackFinding[] => {
-        const missing = { object: t.owner, message: `${at}: ${kind} "${name}" not found in namespace "${t.namespace}"` };
+        const missing: StackFinding = {
+          object: t.owner,
+          message: `${at}: ${kind} "${name}" not found in namespace "${t.namespace}"`,
+          ...(kind === 'Secret' ? { provided: 'Secret' } : {}),
+        };
         if (kind === 'PersistentVolumeClaim')
           return claims.has(`${t.namespace}/${name}`) || claimTemplateProduces(objects, t.namespace, name) ? [] : [missing];
         const pool = kind === 'Secret' ? secrets : configMaps;

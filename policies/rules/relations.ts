@@ -77,7 +77,7 @@ export function podTemplates(objects: KubeObject[]): PodTemplate[] {
 export const ofKind = (objects: KubeObject[], ...kinds: string[]): KubeObject[] => objects.filter((o) => kinds.includes(o.kind));
 
 /** Workloads whose replica count is set (or scaled by an HPA). */
-export const REPLICATED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+export const REPLICATED_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig'];
 
 /** The HorizontalPodAutoscaler scaling a workload, if any among the objects. */
 export function autoscalerOf(objects: KubeObject[], workload: KubeObject): KubeObject | undefined {

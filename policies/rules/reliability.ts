@@ -91,7 +91,9 @@ const jobTtl: ObjectRule = {
   },
 };
 
-const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig']);
+/** Kinds whose spec.selector is a plain label map (equality-based), defaulting to the template labels when unset. */
+const MAP_SELECTOR_KINDS = new Set(['ReplicationController', 'DeploymentConfig']);
 
 const restartPolicy: ObjectRule = {
   id: 'restart-policy',
@@ -172,6 +174,14 @@ const selectorMatchesTemplate: ObjectRule = {
     const spec = object.kind === 'CronJob' ? (specOf(object).jobTemplate?.spec ?? {}) : specOf(object);
     const runToCompletion = object.kind === 'Job' || object.kind === 'CronJob';
     if (!LONG_RUNNING.has(object.kind) && !runToCompletion) return [];
+    if (MAP_SELECTOR_KINDS.has(object.kind)) {
+      const selector: Record<string, string> | undefined = spec.selector;
+      if (!selector || !Object.keys(selector).length) return []; // defaulted from the template labels
+      const labels = templateLabels(object) ?? {};
+      return selects({ matchLabels: selector }, labels)
+        ? []
+        : [`spec.selector ${JSON.stringify(selector)} does not match the pod template labels ${JSON.stringify(labels)}`];
+    }
     if (emptySelector(spec.selector)) return runToCompletion ? [] : ['spec.selector is empty: it must select the pod template labels'];
     const labels = templateLabels(object) ?? {};
     return selects(spec.selector, labels)

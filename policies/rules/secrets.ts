@@ -1,5 +1,6 @@
 // Secret-handling rules: no secret values written into manifests (env literals, ConfigMaps), secrets
 // preferably as files, unambiguous environments, and no code-injection hooks in git-sync.
+import { secretLooking } from './secret-values';
 import { advisory, mandatory, type ObjectRule } from './types';
 import { perContainer, type Container } from './workload';
 
@@ -8,18 +9,20 @@ type EnvVar = { name: string; value?: string; valueFrom?: Record<string, any> };
 /** Names that announce a credential: kube-linter env-var-secret (`secret`) and Polaris sensitive* (the rest). */
 const SENSITIVE_NAME =
   /password|token|bearer|secret|^AWS_SECRET_ACCESS_KEY$|^GOOGLE_APPLICATION_CREDENTIALS$|^AZURE_.+KEY$|^OCI_CLI_KEY_CONTENT$/i;
-/** PEM private keys of any flavour: RSA, EC, OPENSSH, ENCRYPTED, PKCS#8. */
-export const PRIVATE_KEY = /-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----/i;
 /** `*_FILE=/path`, `*_URL=https://host/...`: where a secret is, not the secret (docker-library images read POSTGRES_PASSWORD_FILE). */
 const REFERENCE_NAME = /[_.-](FILE|FILENAME|PATH|DIR|URL|URI|ENDPOINT)$/i;
 const isReferenceValue = (value: string) => value.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*(\/|$)/i.test(value);
 
+const FIX = 'reference a Secret (secretKeyRef) or mount it as a file';
+
+/** The value is never part of the message: only what it looks like. */
 function literalSecret(env: EnvVar): string | undefined {
   if (typeof env.value !== 'string' || env.value === '') return undefined;
-  if (PRIVATE_KEY.test(env.value)) return `env ${env.name} holds a private key`;
+  const looksLike = secretLooking(env.value, { wholeValue: true });
+  if (looksLike.length) return `env ${env.name} holds what looks like ${looksLike.join(' and ')}; ${FIX}`;
   if (!SENSITIVE_NAME.test(env.name)) return undefined;
   if (REFERENCE_NAME.test(env.name) && isReferenceValue(env.value)) return undefined;
-  return `env ${env.name} sets a literal value; reference a Secret (secretKeyRef) or mount it as a file`;
+  return `env ${env.name} sets a literal value; ${FIX}`;
 }
 
 const envOf = (c: Container): EnvVar[] => (Array.isArray(c.env) ? c.env : []);
@@ -30,7 +33,9 @@ const noSecretLiteralsInEnv: ObjectRule = {
   title: 'No secret values as literal environment variables',
   rationale:
     'A literal env value is stored in the Deployment, shown by `kubectl describe`, kept in Pulumi state and in git: anyone who can read the workload reads the secret. ' +
-    'Names are judged as kube-linter (contains "secret") and Polaris (password, token, bearer, cloud credential variables) do, and any value holding a PEM private key. ' +
+    'Names are judged as kube-linter (contains "secret") and Polaris (password, token, bearer, cloud credential variables) do; values are judged whatever the name: ' +
+    'PEM private keys (also base64-encoded), JSON Web Tokens, tokens of a known shape (GitHub, GitLab, AWS access key IDs, Google, Slack, Stripe, npm, Hugging Face, sk- API keys), passwords inside URLs and URL queries, Authorization header values, ' +
+    'and whole values of 32 or more base64 characters mixing cases and digits with the entropy of generated keys. ' +
     'A *_FILE, *_PATH, *_URL variable whose value is a path or a URL without credentials only says where the secret is, and is accepted.',
   severity: 'critical',
   category: 'secrets',
@@ -99,7 +104,7 @@ const noSecretsInConfigMaps: ObjectRule = {
   title: 'ConfigMaps hold no secrets',
   rationale:
     'ConfigMaps are readable by anyone who may view the namespace and are not encrypted at rest; credentials belong in Secrets. ' +
-    'Flags data keys named like credentials (as Polaris does, except a *-file/*-url key holding a path or URL), PEM private keys, and config-file lines that assign a literal to a password/secret/token/key setting; ' +
+    'Flags data keys named like credentials (as Polaris does, except a *-file/*-url key holding a path or URL); values that look like secrets whatever their key (PEM private keys, JSON Web Tokens, tokens of a known shape, passwords inside URLs); and config-file lines that assign a literal to a password/secret/token/key setting; ' +
     'references (${VAR}, $(cmd), {{ template }}, file paths, psql :variables) are not literals.',
   severity: 'critical',
   category: 'secrets',
@@ -113,7 +118,8 @@ const noSecretsInConfigMaps: ObjectRule = {
       const text = typeof value === 'string' ? value : String(value ?? '');
       if (CONFIGMAP_KEY.test(key) && text.trim() !== '' && !(REFERENCE_NAME.test(key) && isReferenceValue(text.trim())))
         out.push(`data key "${key}" is named like a credential; move it to a Secret`);
-      if (PRIVATE_KEY.test(text)) out.push(`data key "${key}" holds a PEM private key`);
+      const looksLike = secretLooking(text);
+      if (looksLike.length) out.push(`data key "${key}" holds what looks like ${looksLike.join(' and ')}; move it to a Secret`);
       for (const finding of literalAssignments(text)) out.push(`data key "${key}": ${finding}`);
     }
     for (const key of Object.keys((object.binaryData ?? {}) as Record<string, unknown>))

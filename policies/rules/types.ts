@@ -32,6 +32,12 @@ export interface PolicyContext {
   allowInternetEgress: boolean;
   /** Secrets the operator provides outside the objects judged (a provided TLS certificate). */
   externalSecrets: { namespace: string; name: string; keys?: string[] }[];
+  /**
+   * The objects are part of a deployment, not all of it (`check` without --complete): a finding about
+   * a missing object that may be provided outside the set (StackFinding.provided) is advisory.
+   * Unset: the objects are the whole deployment (a Pulumi stack, the platform's render).
+   */
+  partial?: boolean;
 }
 
 export interface RuleMetadata {
@@ -55,6 +61,11 @@ export interface ObjectRule extends RuleMetadata {
 export interface StackFinding {
   object: KubeObject;
   message: string;
+  /**
+   * Set when the finding is that an object of this kind is missing and the cluster or an operator
+   * may provide it outside the set (validation/references.ts PROVIDED_OUTSIDE): advisory in a partial set.
+   */
+  provided?: string;
 }
 
 export interface StackRule extends RuleMetadata {

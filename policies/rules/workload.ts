@@ -5,7 +5,18 @@ import { labelledContainers, podSpecOf } from '../../components/base/pod-securit
 export type Pod = Record<string, any>;
 export type Container = Record<string, any>;
 
-export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+/** Kinds that run pods: the platform's, and ReplicationControllers and OpenShift DeploymentConfigs of manifests written elsewhere. */
+export const WORKLOAD_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'DeploymentConfig',
+  'Job',
+  'CronJob',
+]);
 
 export function podOf(object: KubeObject): Pod | undefined {
   return podSpecOf(object as Record<string, any>);

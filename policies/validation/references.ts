@@ -6,6 +6,29 @@
 import { selects, type LabelSelector, type Labels } from '../rules/relations';
 import { isObj, joinPath, objectId, type KubeObject, type Problem } from './schema';
 
+/**
+ * Kinds a set of manifests may name without holding, because the cluster, its administrators or an
+ * operator provide them, with why. A missing one is reported with the kind in `provided`: `check`
+ * makes it advisory unless told the set is complete (--complete, the platform's own render), where
+ * it is mandatory like every other reference. Everything else a set names (ConfigMaps, Services,
+ * ServiceAccounts other than "default", claims, Roles, autoscaler targets) is written together with
+ * what names it, so a missing one stays a mandatory finding either way, as in kube-linter.
+ */
+export const PROVIDED_OUTSIDE = {
+  Namespace: 'created by the cluster administrators or by another pipeline before workloads are applied',
+  IngressClass: 'installed with the ingress controller',
+  StorageClass: 'defined by the cluster and its storage provisioners',
+  PriorityClass: 'defined cluster-wide by the administrators (system-cluster-critical and system-node-critical always exist)',
+  ClusterRole:
+    'installed cluster-wide by administrators and operators (the built-in view, edit, admin, cluster-admin and system:* roles always exist)',
+  Secret:
+    'created outside manifests on purpose, so that no credential is written into them: by kubectl, an External Secrets or Sealed Secrets controller, Vault or a deployment pipeline',
+} as const satisfies Record<string, string>;
+export type ProvidedKind = keyof typeof PROVIDED_OUTSIDE;
+
+/** A reference problem; `provided` names the kind when the missing object may be provided outside the set. */
+export type ReferenceProblem = Problem & { provided?: ProvidedKind };
+
 export type ReferenceOptions = {
   storageClasses: string[];
   /** Secrets created outside these objects (e.g. by an operator); keys unknown when omitted. */
@@ -24,6 +47,7 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration', 'ClusterIssuer',
 ]); // prettier-ignore
 const BUILTIN_CLUSTER_ROLES = new Set(['view', 'edit', 'admin', 'cluster-admin']);
+const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-node-critical']);
 const CERT_SECRET_KEYS = ['tls.crt', 'tls.key', 'ca.crt'];
 
 /** Built-in API groups: a custom resource may reuse a kind name (Knative "Service"). */
@@ -32,6 +56,8 @@ const isBuiltin = (o: KubeObject) => {
   return ['', 'apps', 'batch', 'policy', 'autoscaling'].includes(group) || group.endsWith('.k8s.io');
 };
 const isCertificate = (o: KubeObject) => o.apiVersion === 'cert-manager.io/v1' && o.kind === 'Certificate';
+/** OpenShift DeploymentConfigs run pods from a template like a Deployment's. */
+const isDeploymentConfig = (o: KubeObject) => o.kind === 'DeploymentConfig' && String(o.apiVersion).startsWith('apps.openshift.io/');
 
 const nameOf = (o: KubeObject) => String(obj(o.metadata).name ?? '');
 /** Namespaced objects without metadata.namespace land in "default". */
@@ -49,6 +75,7 @@ type PodTemplate = {
 function podTemplate(o: KubeObject): PodTemplate | undefined {
   const spec = obj(o.spec);
   const base = { owner: o, ns: nsOf(o), claimTemplates: [] as string[] };
+  if (!isBuiltin(o) && !isDeploymentConfig(o)) return undefined;
   switch (o.kind) {
     case 'Pod':
       return { ...base, labels: obj(obj(o.metadata).labels), spec, at: 'spec' };
@@ -65,6 +92,8 @@ function podTemplate(o: KubeObject): PodTemplate | undefined {
     case 'StatefulSet':
     case 'DaemonSet':
     case 'ReplicaSet':
+    case 'ReplicationController':
+    case 'DeploymentConfig':
     case 'Job': {
       const t = obj(spec.template);
       const claimTemplates = list(spec.volumeClaimTemplates).map((c) => String(obj(obj(c).metadata).name));
@@ -82,17 +111,19 @@ function podTemplate(o: KubeObject): PodTemplate | undefined {
 
 const isEmptySelector = (s: Obj) => Object.keys(obj(s.matchLabels)).length === 0 && list(s.matchExpressions).length === 0;
 
-export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): Problem[] {
-  const problems: Problem[] = [];
-  const report = (o: KubeObject, path: string, message: string) => problems.push({ object: objectId(o), path, message });
+export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const report = (o: KubeObject, path: string, message: string, provided?: ProvidedKind) =>
+    problems.push({ object: objectId(o), path, message, ...(provided ? { provided } : {}) });
 
-  const builtins = objects.filter(isBuiltin);
+  // Built-in kinds, and DeploymentConfigs (which an HPA may scale).
+  const indexed = objects.filter((o) => isBuiltin(o) || isDeploymentConfig(o));
   const index = new Map<string, KubeObject>();
-  for (const o of builtins) index.set(`${o.kind}|${nsOf(o)}|${nameOf(o)}`, o);
+  for (const o of indexed) index.set(`${o.kind}|${nsOf(o)}|${nameOf(o)}`, o);
   const find = (kind: string, ns: string, name: unknown) => index.get(`${kind}|${ns}|${String(name)}`);
-  const templates = builtins.flatMap((o) => podTemplate(o) ?? []);
+  const templates = objects.flatMap((o) => podTemplate(o) ?? []);
   const inNs = (ns: string) => templates.filter((t) => t.ns === ns);
-  const storageClasses = new Set([...opts.storageClasses, ...builtins.filter((o) => o.kind === 'StorageClass').map(nameOf)]);
+  const storageClasses = new Set([...opts.storageClasses, ...indexed.filter((o) => o.kind === 'StorageClass').map(nameOf)]);
 
   /** Keys of a Secret/ConfigMap, 'any' when it exists with unknown keys, undefined when absent. */
   function keysOf(kind: 'Secret' | 'ConfigMap', ns: string, name: string): Set<string> | 'any' | undefined {
@@ -123,7 +154,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   function checkRef(t: PodTemplate, at: string, kind: 'Secret' | 'ConfigMap', ref: Obj, name: unknown, keys: unknown[]) {
     if (ref.optional === true || typeof name !== 'string') return;
     const have = keysOf(kind, t.ns, name);
-    if (!have) return report(t.owner, at, `${kind} "${name}" not found in namespace "${t.ns}"`);
+    if (!have) return report(t.owner, at, `${kind} "${name}" not found in namespace "${t.ns}"`, kind === 'Secret' ? 'Secret' : undefined);
     if (have === 'any') return;
     for (const key of keys) {
       if (typeof key === 'string' && !have.has(key)) {
@@ -197,6 +228,11 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
       }
     });
 
+    const priorityClass = str(t.spec.priorityClassName);
+    if (priorityClass && !BUILTIN_PRIORITY_CLASSES.has(priorityClass) && !find('PriorityClass', '', priorityClass)) {
+      report(t.owner, `${t.at}.priorityClassName`, `PriorityClass "${priorityClass}" not found`, 'PriorityClass');
+    }
+
     const sa = str(t.spec.serviceAccountName) ?? str(t.spec.serviceAccount);
     if (sa && sa !== 'default' && !find('ServiceAccount', t.ns, sa)) {
       report(t.owner, `${t.at}.serviceAccountName`, `ServiceAccount "${sa}" not found in namespace "${t.ns}"`);
@@ -206,7 +242,12 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
   function checkStorageClass(o: KubeObject, pvcSpec: Obj, at: string) {
     const sc = pvcSpec.storageClassName;
     if (typeof sc === 'string' && sc !== '' && !storageClasses.has(sc)) {
-      report(o, joinPath(at, 'storageClassName'), `StorageClass "${sc}" is not available (known: ${[...storageClasses].join(', ')})`);
+      report(
+        o,
+        joinPath(at, 'storageClassName'),
+        `StorageClass "${sc}" is not available (known: ${[...storageClasses].join(', ')})`,
+        'StorageClass',
+      );
     }
   }
 
@@ -241,7 +282,7 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
     const spec = obj(o.spec);
     const cls = spec.ingressClassName;
     if (typeof cls === 'string' && !find('IngressClass', '', cls)) {
-      report(o, 'spec.ingressClassName', `IngressClass "${cls}" not found`);
+      report(o, 'spec.ingressClassName', `IngressClass "${cls}" not found`, 'IngressClass');
     }
     const backends: [string, unknown][] = [['spec.defaultBackend', spec.defaultBackend]];
     list(spec.rules).forEach((r, i) =>
@@ -269,7 +310,8 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
       roleRef.kind === 'ClusterRole'
         ? BUILTIN_CLUSTER_ROLES.has(name) || name.startsWith('system:') || !!find('ClusterRole', '', name)
         : roleRef.kind === 'Role' && o.kind === 'RoleBinding' && !!find('Role', ns, name);
-    if (!exists) report(o, 'roleRef', `${String(roleRef.kind)} "${name}" not found`);
+    if (!exists)
+      report(o, 'roleRef', `${String(roleRef.kind)} "${name}" not found`, roleRef.kind === 'ClusterRole' ? 'ClusterRole' : undefined);
     list(o.subjects).forEach((raw, i) => {
       const s = obj(raw);
       if (s.kind !== 'ServiceAccount') return;
@@ -286,11 +328,11 @@ export function checkReferences(objects: KubeObject[], opts: ReferenceOptions): 
     const spec = obj(o.spec);
     const meta = obj(o.metadata);
     if (typeof meta.namespace === 'string' && !['default', 'kube-system'].includes(meta.namespace)) {
-      if (!find('Namespace', '', meta.namespace)) report(o, 'metadata.namespace', `Namespace "${meta.namespace}" not found`);
+      if (!find('Namespace', '', meta.namespace)) report(o, 'metadata.namespace', `Namespace "${meta.namespace}" not found`, 'Namespace');
     }
-    if (!isBuiltin(o)) continue;
     const t = podTemplate(o);
     if (t) checkPodTemplate(t);
+    if (!isBuiltin(o)) continue;
 
     switch (o.kind) {
       case 'StatefulSet':

@@ -390,6 +390,41 @@ export const certificateShape: Shape = {
 
 registerCustomSchema('cert-manager.io/v1', 'Certificate', (obj) => checkShape(obj, certificateShape, ''));
 
+/**
+ * OpenShift apps.openshift.io/v1 DeploymentConfig, which manifests written elsewhere still use (the
+ * rules judge its pod template like a Deployment's): its own fields by shape, the template as a core
+ * PodTemplateSpec (unknown fields at any depth).
+ */
+export const deploymentConfigShape: Shape = {
+  required: ['spec'],
+  fields: {
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: 'any', // checked by metadataIssues
+    status: 'any',
+    spec: {
+      required: ['template'],
+      fields: {
+        replicas: 'integer',
+        selector: { mapOf: 'string' },
+        template: 'any', // walked as V1PodTemplateSpec
+        strategy: 'any',
+        triggers: { arrayOf: 'any' },
+        minReadySeconds: 'integer',
+        revisionHistoryLimit: 'integer',
+        paused: 'boolean',
+        test: 'boolean',
+      },
+    },
+  },
+};
+
+registerCustomSchema('apps.openshift.io/v1', 'DeploymentConfig', (obj) => {
+  const out = checkShape(obj, deploymentConfigShape, '');
+  walk(isObj(obj.spec) ? obj.spec.template : undefined, 'V1PodTemplateSpec', 'spec.template', out);
+  return out;
+});
+
 // ---------------------------------------------------------------------------------------------
 
 function objectIssues(obj: KubeObject): Issue[] {

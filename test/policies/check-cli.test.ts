@@ -17,8 +17,8 @@ describe('npm run check', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'check-')), 'k3d');
   writeRender(buildFor('k3d'), out);
 
-  it('passes the k3d render (schema, references, every rule) and exits 0', () => {
-    const result = check([out, '--env', 'k3d', '--format', 'json']);
+  it('passes the k3d render as a complete set (schema, references, every rule) and exits 0', () => {
+    const result = check([out, '--env', 'k3d', '--complete', '--format', 'json']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -54,6 +54,61 @@ describe('npm run check', () => {
     expect(result.status).toBe(1);
     const rules = JSON.parse(result.stdout).violations.map((v: any) => v.rule);
     expect(rules).toEqual(expect.arrayContaining(['schema', 'references']));
+  });
+
+  describe('a partial set naming objects the cluster provides', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'partial-'));
+    // An Ingress of a class the cluster's controller installs, in a Namespace created elsewhere.
+    fs.writeFileSync(
+      path.join(dir, 'ingress.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: { name: web, namespace: apps }',
+        'spec: { type: ExternalName, externalName: web.example.com, ports: [{ name: http, port: 80 }] }',
+        '---',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: Ingress',
+        'metadata: { name: web, namespace: apps }',
+        'spec:',
+        '  ingressClassName: nginx',
+        '  tls: [{ hosts: [web.example.com], secretName: web-tls }]',
+        '  rules:',
+        '    - host: web.example.com',
+        '      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { name: http } } } }] }',
+        '',
+      ].join('\n'),
+    );
+    const referenceFindings = (stdout: string) => JSON.parse(stdout).violations.filter((v: any) => v.rule === 'references');
+
+    it('exits 0 without --complete: the IngressClass and Namespace are advisory, saying why', () => {
+      const result = check([dir, '--env', 'k3d', '--format', 'json']);
+      expect(result.stderr).toBe('');
+      expect(referenceFindings(result.stdout)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            enforcement: 'advisory',
+            severity: 'low',
+            message: expect.stringMatching(
+              /^spec\.ingressClassName: IngressClass "nginx" not found \(advisory: .*--complete makes it mandatory\)$/,
+            ),
+          }),
+          expect.objectContaining({ enforcement: 'advisory', message: expect.stringContaining('Namespace "apps" not found') }),
+        ]),
+      );
+      expect(result.status).toBe(0);
+    });
+
+    it('exits 1 with --complete, where they are mandatory', () => {
+      const result = check([dir, '--env', 'k3d', '--complete', '--format', 'json']);
+      expect(referenceFindings(result.stdout)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ enforcement: 'mandatory', message: 'spec.ingressClassName: IngressClass "nginx" not found' }),
+          expect.objectContaining({ enforcement: 'mandatory', message: 'metadata.namespace: Namespace "apps" not found' }),
+        ]),
+      );
+      expect(result.status).toBe(1);
+    });
   });
 
   it('prints a table by default', () => {

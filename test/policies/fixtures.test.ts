@@ -1,5 +1,6 @@
 // Every rule has passing and failing fixtures, and each behaves: a failing fixture produces a
 // finding of that rule, a passing one produces none. A rule without either fails this suite.
+// So do the checks `check` runs beside the rules (schema, references), judged as `check` reads files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -10,6 +11,8 @@ import { contextForFixture } from './fixture-contexts';
 import { packPolicies } from '../../policies/crossguard';
 import type { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
 import { validateResource, validateStack } from './crossguard-harness';
+import { checkObjects, loadObjects } from '../../policies/check';
+import { configFor } from '../helpers/build';
 
 const PACK = packPolicies();
 
@@ -52,21 +55,45 @@ const load = (id: string, file: string): KubeObject[] =>
     .map((d) => d.toJSON())
     .filter(Boolean);
 
+/** The checks `check` reports beside the rules. */
+const CHECKS = ['schema', 'references'];
+
+/**
+ * The mandatory findings of a check for a fixture, read and judged as `npm run check` does (k3d):
+ * a partial set, unless the file is named `<pass|fail>.complete.<case>.yaml` (--complete).
+ */
+function throughCheck(id: string, file: string): string[] {
+  const complete = file.split('.').includes('complete');
+  return checkObjects(loadObjects([path.join(ROOT, id, file)]), configFor('k3d'), { complete })
+    .violations.filter((v) => v.rule === id && v.enforcement === 'mandatory')
+    .map((v) => `${v.object}: ${v.message}`);
+}
+
 describe('policy fixtures', () => {
-  it('exist for every rule: at least one passing and one failing', () => {
-    const missing = RULES.flatMap((rule) => {
-      const files = fixturesOf(rule.id);
+  it('exist for every rule and check: at least one passing and one failing', () => {
+    const missing = [...RULES.map((r) => r.id), ...CHECKS].flatMap((id) => {
+      const files = fixturesOf(id);
       return [
-        ...(files.some((f) => f.startsWith('pass.')) ? [] : [`${rule.id}: no pass.*.yaml`]),
-        ...(files.some((f) => f.startsWith('fail.')) ? [] : [`${rule.id}: no fail.*.yaml`]),
+        ...(files.some((f) => f.startsWith('pass.')) ? [] : [`${id}: no pass.*.yaml`]),
+        ...(files.some((f) => f.startsWith('fail.')) ? [] : [`${id}: no fail.*.yaml`]),
       ];
     });
     expect(missing).toEqual([]);
   });
 
-  it('belong to rules that exist', () => {
-    const ids = new Set(RULES.map((r) => r.id));
+  it('belong to rules or checks that exist', () => {
+    const ids = new Set([...RULES.map((r) => r.id), ...CHECKS]);
     expect(fs.readdirSync(ROOT).filter((dir) => !ids.has(dir))).toEqual([]);
+  });
+
+  describe.each(CHECKS)('the %s check', (id) => {
+    const files = fixturesOf(id);
+    it.each(files.filter((f) => f.startsWith('fail.')))('flags %s with a mandatory finding', (file) => {
+      expect(throughCheck(id, file).length).toBeGreaterThan(0);
+    });
+    it.each(files.filter((f) => f.startsWith('pass.')))('has no mandatory finding on %s', (file) => {
+      expect(throughCheck(id, file)).toEqual([]);
+    });
   });
 
   describe.each(RULES.map((r) => [r.id, r] as const))('%s', (id, rule) => {

@@ -1,6 +1,8 @@
-// Every environment's full render is clean: no mandatory finding. Advisory findings and
-// exemptions are listed with their reasons in the test output.
+// Every environment's full render is clean: no mandatory finding, from the rules and from `check`
+// as CI runs it (schema and references too, with --complete: the render is the whole deployment).
+// Advisory findings and exemptions are listed with their reasons in the test output.
 import { allObjects } from '../../components/platform/build';
+import { checkObjects } from '../../policies/check';
 import { policyContextFor } from '../../policies/context';
 import { evaluate, mandatoryViolations } from '../../policies/engine';
 import { RULES } from '../../policies/registry';
@@ -12,6 +14,11 @@ describe.each(ENVIRONMENTS)('the %s render against every rule', (environment) =>
 
   it('has no mandatory finding', () => {
     expect(mandatoryViolations(report).map((v) => `${v.rule} ${v.object}: ${v.message}`)).toEqual([]);
+  });
+
+  it('passes check --complete: schema, references (cluster-provided ones mandatory) and every rule', () => {
+    const checked = checkObjects([...allObjects(build), ...plannedSecrets(build)], build.config, { complete: true });
+    expect(mandatoryViolations(checked).map((v) => `${v.rule} ${v.object}: ${v.message}`)).toEqual([]);
   });
 
   it('lists its advisory findings and exemptions', () => {

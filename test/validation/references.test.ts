@@ -1,4 +1,4 @@
-import { checkReferences, type ReferenceOptions } from '../../policies/validation/references';
+import { checkReferences, PROVIDED_OUTSIDE, type ReferenceOptions, type ReferenceProblem } from '../../policies/validation/references';
 import type { KubeObject } from '../../policies/validation/schema';
 
 const ns = 'platform-storage';
@@ -285,6 +285,7 @@ describe('checkReferences', () => {
           object: 'apps/v1 Deployment platform-storage/polaris',
           path: `${c0}.env[0].valueFrom.secretKeyRef`,
           message: 'Secret "polaris-db" not found in namespace "platform-storage"',
+          provided: 'Secret',
         },
       ]);
     });
@@ -501,7 +502,86 @@ describe('checkReferences', () => {
         object: 'v1 ConfigMap platform-edge/c',
         path: 'metadata.namespace',
         message: 'Namespace "platform-edge" not found',
+        provided: 'Namespace',
       },
     ]);
+  });
+
+  describe('objects the cluster or an operator may provide', () => {
+    const providedOf = (problems: ReferenceProblem[]) => problems.map((p) => `${p.path} ${p.provided ?? '-'}`).sort();
+
+    it('are marked with their kind when missing, so a partial set can treat them as advisory', () => {
+      expect(providedOf(without('IngressClass', 'nginx'))).toEqual(['spec.ingressClassName IngressClass']);
+      expect(providedOf(without('Secret', 'polaris-db'))).toEqual([`${c0}.env[0].valueFrom.secretKeyRef Secret`]);
+      expect(providedOf(check('PersistentVolumeClaim', 'polaris-data', (p) => (p.spec.storageClassName = 'gp2')))).toEqual([
+        'spec.storageClassName StorageClass',
+      ]);
+      expect(providedOf(check('ClusterRoleBinding', 'polaris-view', (b) => (b.roleRef.name = 'viewer')))).toEqual(['roleRef ClusterRole']);
+      expect(providedOf(deploy((s) => (s.priorityClassName = 'batch-low')))).toEqual([`${pod}.priorityClassName PriorityClass`]);
+      expect(Object.keys(PROVIDED_OUTSIDE).sort()).toEqual([
+        'ClusterRole',
+        'IngressClass',
+        'Namespace',
+        'PriorityClass',
+        'Secret',
+        'StorageClass',
+      ]);
+    });
+
+    it('leave objects written with the workload unmarked: ConfigMaps, ServiceAccounts, claims, Services, Roles, keys', () => {
+      expect(providedOf(without('ConfigMap', 'polaris-config')).every((p) => p.endsWith(' -'))).toBe(true);
+      expect(providedOf(without('ServiceAccount', 'polaris'))).toEqual(expect.arrayContaining([`${pod}.serviceAccountName -`]));
+      expect(providedOf(without('PersistentVolumeClaim', 'polaris-data'))).toEqual([`${pod}.volumes[2].persistentVolumeClaim.claimName -`]);
+      expect(providedOf(without('Role', 'polaris'))).toEqual(['roleRef -']);
+      expect(providedOf(deploy((s) => (s.containers[0].env[0].valueFrom.secretKeyRef.key = 'passwd')))).toEqual([
+        `${c0}.env[0].valueFrom.secretKeyRef -`,
+      ]);
+    });
+
+    it('accept the built-in PriorityClasses and one among the objects', () => {
+      expect(deploy((s) => (s.priorityClassName = 'system-cluster-critical'))).toEqual([]);
+      const priority: KubeObject = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'batch-low' } };
+      const objects = world();
+      (objects.find((o) => o.kind === 'Deployment') as Editable).spec.template.spec.priorityClassName = 'batch-low';
+      expect(checkReferences([...objects, priority], opts)).toEqual([]);
+    });
+  });
+
+  describe('ReplicationControllers and OpenShift DeploymentConfigs', () => {
+    const legacy = (apiVersion: string, kind: string): KubeObject => ({
+      apiVersion,
+      kind,
+      metadata: meta('legacy'),
+      spec: {
+        selector: { app: 'legacy' },
+        template: {
+          metadata: { labels: { app: 'legacy' } },
+          spec: {
+            serviceAccountName: 'ghost',
+            containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'gone' } }], ports: [{ name: 'http', containerPort: 8080 }] }],
+          },
+        },
+      },
+    });
+    const service: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('legacy'),
+      spec: { selector: { app: 'legacy' }, ports: [{ port: 80, targetPort: 'http' }] },
+    };
+
+    it.each([
+      ['v1', 'ReplicationController'],
+      ['apps.openshift.io/v1', 'DeploymentConfig'],
+    ])('check the pod template of a %s %s, and let Services select its pods', (apiVersion, kind) => {
+      expect(checkReferences([...world(), legacy(apiVersion, kind), service], opts).map((p) => `${p.object} ${p.path}`)).toEqual([
+        `${apiVersion} ${kind} ${ns}/legacy spec.template.spec.containers[0].envFrom[0].configMapRef`,
+        `${apiVersion} ${kind} ${ns}/legacy spec.template.spec.serviceAccountName`,
+      ]);
+    });
+
+    it('do not take a custom kind called DeploymentConfig for one', () => {
+      expect(checkReferences([...world(), legacy('example.com/v1', 'DeploymentConfig')], opts)).toEqual([]);
+    });
   });
 });
