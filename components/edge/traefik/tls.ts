@@ -58,11 +58,11 @@ export function certificateObjects(scope: Construct, ctx: BuildContext, decl: Se
 
 /**
  * The certificate keys projected under `certs/` of the file provider's watched directory. Traefik
- * does not watch certificate files it loads, only its configuration directory (traefik/traefik
- * #5495 is open; pkg/provider/file/file.go watches the directory of `providers.file.filename` and re-reads every
- * file it references on any event there). Kubelet renews a projected volume by swapping the
- * `..data` symlink in the volume's root, which is that directory, so a renewed Secret triggers
- * a reload that re-reads the new certificate: no restart, no sidecar.
+ * does not watch the certificate files it loads (traefik/traefik #5495 is open); it reads them again
+ * on every reload of its configuration (pkg/provider/file/file.go loadFileConfig). The kubelet
+ * renews a projected volume by swapping the `..data` symlink in the volume's root, which is the
+ * directory Traefik watches in directory mode (traefik.ts), so a renewed Secret triggers a reload
+ * that reads the new certificate: no restart, no sidecar.
  *
  * cert-manager issues asynchronously, so in that mode the Secret is optional: Traefik starts, serves
  * its built-in certificate until the Secret appears, then loads it. In the other modes the Secret

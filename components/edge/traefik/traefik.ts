@@ -17,13 +17,29 @@ import { certificateObjects, certificateProjection, dynamicTlsConfig, tlsPlanFor
 
 /** The image's user in the upstream chart (values.yaml podSecurityContext); the image sets none. */
 const TRAEFIK_USER = { uid: 65532, gid: 65532 };
-/** Watched by the file provider; the certificate is projected into it so renewals reload (tls.ts). */
+/**
+ * The file provider's directory: the root of the projected volume holding the dynamic file and the
+ * certificate. In directory mode Traefik watches it and rebuilds on every event in it (v3.6
+ * pkg/provider/file/file.go addWatcher), and the kubelet updates the volume by events in this very
+ * directory, whose inode never changes (a new `..<timestamp>` dir, `..data_tmp` renamed onto
+ * `..data`, the old dir removed): every renewal reloads, and the reload reads the new files. The
+ * `filename` mode passes only events named like its file; after a swap that is one event, when
+ * the old copy is deleted, and with it goes the watch (the re-watch fix, #5037, was reverted).
+ */
 const DYNAMIC_DIR = '/etc/traefik/dynamic';
+/**
+ * The directory mode loads every .yml/.yaml/.toml it meets, descends into real directories and never
+ * into symlinks (os.ReadDir types entries without following them). So the dynamic file sits one
+ * level down: the kubelet's top-level `config` symlink is passed over and the file is read once,
+ * from the current `..<timestamp>/config/`; at the top level it would be read twice (symlink and
+ * hidden copy). During a swap both copies exist for a moment: Traefik keeps the first of each name,
+ * and the removal of the old copy is one more event, so the last reload sees the new one alone.
+ */
+const CONFIG_SUBDIR = 'config';
 const CERT_SUBDIR = 'certs';
 /**
- * The one file-provider document: the TLS store and, when a host signs in with forward-auth, the
- * sign-in middlewares and `/oauth2/` routers (governance/oauth2-proxy/forward-auth.ts). One file, named, because
- * the directory mode would also read the ConfigMap volume's hidden `..<timestamp>` copy.
+ * The one file-provider document (the ConfigMap key): the TLS store and, when a host signs in with
+ * forward-auth, the sign-in middlewares and `/oauth2/` routers (governance/oauth2-proxy/forward-auth.ts).
  */
 export const DYNAMIC_FILE = 'dynamic.yml';
 const CONTROLLER = 'traefik.io/ingress-controller';
@@ -32,6 +48,10 @@ const PORTS = { web: 8000, websecure: 8443, traefik: 8080, metrics: 9100 } as co
 /** What the Service exposes: the entrypoint each public port maps to. */
 const EXPOSED = [TRAEFIK_PUBLIC_PORTS.web, TRAEFIK_PUBLIC_PORTS.websecure] as const;
 
+/**
+ * No documented minimum: the upstream chart ships `resources: {}` (traefik/traefik-helm-chart,
+ * traefik/values.yaml); memory follows routes and open connections, a handful on a laptop.
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '100m', memory: '128Mi', cpuLimit: '1', memoryLimit: '256Mi' },
   medium: { replicas: 2, cpu: '250m', memory: '256Mi', cpuLimit: '2', memoryLimit: '512Mi' },
@@ -83,7 +103,7 @@ function traefikArgs(ctx: BuildContext): string[] {
     `--providers.kubernetesingress.ingressendpoint.publishedservice=${published}`,
     // A route whose pods are not ready answers 503 instead of vanishing into a 404.
     '--providers.kubernetesingress.allowEmptyServices=true',
-    `--providers.file.filename=${DYNAMIC_DIR}/${DYNAMIC_FILE}`,
+    `--providers.file.directory=${DYNAMIC_DIR}`,
     '--providers.file.watch=true',
     '--log.level=INFO',
     '--log.format=json',
@@ -226,7 +246,10 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
         projected: {
           // Readable by the Traefik group only (fsGroup), the key included.
           defaultMode: 0o440,
-          sources: [{ configMap: { name: dynamic.name } }, certificateProjection(tls, CERT_SUBDIR)],
+          sources: [
+            { configMap: { name: dynamic.name, items: [{ key: DYNAMIC_FILE, path: `${CONFIG_SUBDIR}/${DYNAMIC_FILE}` }] } },
+            certificateProjection(tls, CERT_SUBDIR),
+          ],
         },
       },
     ],

@@ -71,7 +71,7 @@ describe('traefik static configuration', () => {
         '--entryPoints.metrics.address=:9100/tcp',
         '--metrics.prometheus=true',
         '--metrics.prometheus.entryPoint=metrics',
-        '--providers.file.filename=/etc/traefik/dynamic/dynamic.yml',
+        '--providers.file.directory=/etc/traefik/dynamic',
         '--providers.file.watch=true',
         '--accesslog=true',
         '--accesslog.format=json',
@@ -79,6 +79,8 @@ describe('traefik static configuration', () => {
       ]),
     );
     expect(a.filter((x) => /^--api/.test(x))).toEqual([]);
+    // Directory mode only: a named file's watch does not survive the kubelet's volume updates (renewal.test.ts).
+    expect(a.filter((x) => /^--providers\.file\.filename/.test(x))).toEqual([]);
     const probe = pod(objectsOf(k3d)).containers[0].readinessProbe;
     expect(probe.httpGet).toEqual({ path: '/ping', port: 8080 });
   });
@@ -194,7 +196,8 @@ describe('traefik TLS modes', () => {
     const mount = pod(objectsOf(k3d)).containers[0].volumeMounts.find((m: any) => m.name === 'dynamic');
     expect(mount).toEqual({ name: 'dynamic', mountPath: '/etc/traefik/dynamic', readOnly: true });
     const sources = projectedSources(objectsOf(k3d));
-    expect(sources[0]).toEqual({ configMap: { name: 'traefik-dynamic' } });
+    // One level down, so the directory mode reads it once, from the kubelet's current copy.
+    expect(sources[0]).toEqual({ configMap: { name: 'traefik-dynamic', items: [{ key: 'dynamic.yml', path: 'config/dynamic.yml' }] } });
     expect(sources[1].secret.items).toEqual([
       { key: 'tls.crt', path: 'certs/tls.crt' },
       { key: 'tls.key', path: 'certs/tls.key' },
