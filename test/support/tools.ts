@@ -12,14 +12,12 @@ const installed = (tool: string): boolean => {
   }
 };
 
-/** A `describe` that needs these tools. */
-export function describeWithTools(tools: string[], name: string, fn: () => void): void {
+/** A `describe` that needs these tools; `install` says how to get them when apt-get does not. */
+export function describeWithTools(tools: string[], name: string, fn: () => void, install?: string): void {
   const missing = tools.filter((tool) => !installed(tool));
   if (!missing.length) return describe(name, fn);
-  if (process.env.CI)
-    return describe(name, () =>
-      it(`needs ${missing.join(', ')} (apt-get install ${missing.join(' ')})`, () => expect(missing).toEqual([])),
-    );
-  console.warn(`skipping "${name}": ${missing.join(', ')} not installed`);
+  const how = install ?? `apt-get install ${missing.join(' ')}`;
+  if (process.env.CI) return describe(name, () => it(`needs ${missing.join(', ')} (${how})`, () => expect(missing).toEqual([])));
+  console.warn(`skipping "${name}": ${missing.join(', ')} not installed (${how})`);
   describe.skip(name, fn);
 }

@@ -20,7 +20,11 @@ const DATA_DIR = '/data';
 const REGO_SOURCES = path.join(__dirname, 'rego');
 export const CHECKSUM_ANNOTATION = 'checksum/opa-policies-and-data';
 
-/** Data stays small (one document) and every decision is a few set lookups: lean everywhere, replicas for availability. */
+/**
+ * Data stays small (one document) and every decision is a few set lookups: lean everywhere, replicas
+ * for availability. OPA documents no minimum; it holds policies and data in memory, so memory
+ * follows their size (openpolicyagent.org/docs/policy-performance, "Resource Utilization").
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '50m', memory: '96Mi', cpuLimit: '500m', memoryLimit: '192Mi' },
   medium: { replicas: 2, cpu: '100m', memory: '128Mi', cpuLimit: '1', memoryLimit: '256Mi' },
@@ -42,11 +46,11 @@ function declare(): ServiceDeclaration {
   });
 }
 
-/** The policy modules, by file name, as shipped beside this file. */
+/** The policy modules, by file name, as shipped beside this file; their unit tests (`*_test.rego`) stay out of the server. */
 export function regoModules(): Record<string, string> {
   const names = fs
     .readdirSync(REGO_SOURCES)
-    .filter((f) => f.endsWith('.rego'))
+    .filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'))
     .sort();
   return Object.fromEntries(names.map((name) => [name, fs.readFileSync(path.join(REGO_SOURCES, name), 'utf8')]));
 }

@@ -2,7 +2,7 @@
 # Trino's requests do ({"context": {"identity": {"user": ..., "groups": [...]}}}); the allowed
 # groups are data (data.access_model.assistantGroups, from governance.access.assistant.roles). The
 # identity's groups are package trino's, so the default role counts the same way here.
-# test/governance/access-evaluator.ts mirrors this rule.
+# test/components/governance/opa/access-evaluator.ts mirrors this rule.
 package assistant
 
 import rego.v1

@@ -2,7 +2,7 @@
 # (POST /v1/data/<package>/<rule>, OPA_DECISIONS in components/governance/contract.ts) and read
 # health and metrics. Nothing may read the model or write policies or data through the API, so a
 # compromised caller cannot grant itself access. The allowed paths are data (data.access_model.api).
-# test/governance/access-evaluator.ts mirrors this rule.
+# test/components/governance/opa/access-evaluator.ts mirrors this rule.
 package system.authz
 
 import rego.v1

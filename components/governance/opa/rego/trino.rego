@@ -4,8 +4,8 @@
 #   rowFilters        opa.policy.row-filters-uri           [{"expression": ...}], all applied (AND)
 #   batchColumnMasks  opa.policy.batch-column-masking-uri  [{"index": i, "viewExpression": {"expression": ...}}]
 # Every group, catalog, schema, operation and SQL template is data (data.access_model, compiled by
-# components/governance/access-model.ts); these rules only match the request against it.
-# test/governance/access-evaluator.ts mirrors each rule below, in the same order and names.
+# components/governance/opa/access-model.ts); these rules only match the request against it.
+# test/components/governance/opa/access-evaluator.ts mirrors each rule below, in the same order and names.
 package trino
 
 import rego.v1

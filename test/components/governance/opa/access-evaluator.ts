@@ -1,5 +1,6 @@
 // A reference evaluator of components/governance/opa/rego/*.rego, in TypeScript. No OPA binary is
-// available here, so the policy's decisions are tested through this mirror: each function below
+// available here; the policy's decisions are tested through this mirror and, for the decision
+// corpus (decision-corpus.ts), through a real Rego engine too (rego-engine.ts): each function below
 // carries the name of the Rego rule it mirrors, in the same order, one Rego line to one TS line
 // where the languages allow, over the same data document (compileAccessModel) and the same Trino
 // request JSON. Rego semantics kept: an undefined value is `undefined` (never false), a function

@@ -1,4 +1,4 @@
-// A light structural check of the Rego files, which no OPA binary here can compile: the package
+// A light structural check of the Rego files (rego-engine.test.ts runs them in a real engine): the package
 // and import lines, the rules the TypeScript mirror implements (both ways), the decision paths
 // Trino and the assistant call, and that the rules stay data-driven (no role, group, catalog or
 // operation knowledge in string literals beyond Trino's protocol).
