@@ -9,7 +9,10 @@ import { publicOrigin } from '../platform/routes';
 
 export const KEYCLOAK_SERVICE = IDENTITY_SERVICE;
 export const KEYCLOAK_PORTS = {
+  /** Plain HTTP for the edge only: Traefik ends the users' TLS and forwards here. */
   http: { name: 'http', port: 8080 },
+  /** The back channel (tokens, keys, userinfo, admin API) over TLS with the certificate of keycloak/tls.ts. */
+  https: { name: 'https', port: 8443 },
   /** Health and metrics (Keycloak 26 management interface). */
   management: { name: 'management', port: 9000 },
   /** JGroups (jdbc-ping discovery) between replicas. */
@@ -69,9 +72,16 @@ export const GROUPS_CLAIM = 'groups';
 export const issuerUrl = (config: PlatformConfig): string =>
   `${publicOrigin(config, { name: IDENTITY_HOST })}/realms/${config.governance.realm}`;
 
+/**
+ * Keycloak's back channel as `from` reaches it: HTTPS on the in-cluster `https` port (the client
+ * trusts identityCa), or an identity provider outside the platform at its configured URL.
+ */
+const backchannelOrigin = (ctx: BuildContext, from: string): string =>
+  ctx.connect(from, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.https.name).url('https');
+
 /** The realm on the in-cluster back channel (token, JWKS, userinfo from server to server), as `from` reaches it. */
 export const backchannelRealmUrl = (ctx: BuildContext, from: string): string =>
-  `${ctx.connect(from, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url()}/realms/${ctx.config.governance.realm}`;
+  `${backchannelOrigin(ctx, from)}/realms/${ctx.config.governance.realm}`;
 
 /** OIDC endpoints split as services need them: authorization on the public host, the rest in-cluster. */
 export function oidcEndpoints(ctx: BuildContext, from: string) {
@@ -92,7 +102,7 @@ export function oidcEndpoints(ctx: BuildContext, from: string) {
 
 /** The realm's admin REST API on the back channel (the group sync reads users, roles and groups there). */
 export const adminRealmUrl = (ctx: BuildContext, from: string): string =>
-  `${ctx.connect(from, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url()}/admin/realms/${ctx.config.governance.realm}`;
+  `${backchannelOrigin(ctx, from)}/admin/realms/${ctx.config.governance.realm}`;
 
 /** Keycloak's name for a client's service-account user (ServiceAccountConstants.SERVICE_ACCOUNT_USER_PREFIX); its `preferred_username`. */
 export const serviceAccountUsername = (clientId: string): string => `service-account-${clientId}`;
@@ -117,3 +127,8 @@ export const oidcClientSecretId = (clientId: string): string => `keycloak/client
 export { forwardAuthConfig } from './oauth2-proxy/forward-auth';
 export { oidcClients } from './keycloak/clients';
 export type { OidcClientPlan } from './keycloak/clients';
+// The CA of Keycloak's back channel, for its clients: a CA-only Secret in the client's namespace
+// (identityCa, undefined for an identity provider outside the platform), a volume with just that
+// file, and for Java clients a PKCS12 trust store written at start (truststoreScript, jvmTrustOptions).
+export { IDENTITY_CA_KEY, identityCa, identityCaVolume, jvmTrustOptions, TRUSTSTORE_TYPE, truststoreScript } from './keycloak/tls';
+export type { IdentityCa } from './keycloak/tls';

@@ -1,10 +1,12 @@
 import type { GovernanceConfig } from './schema';
+import { openmetadataDefaults } from './openmetadata/profile';
 
 /**
  * The governance defaults every profile starts from: the reference platform's session and
  * brute-force settings, and an access model over the Polaris namespaces (raw, staging, curated):
  * engineers build in every schema of the lakehouse, analysts and users read everything, viewers
- * read the curated schema only. Nothing is tagged personal data until the stack says so.
+ * read the curated schema only. Nothing is tagged personal data until the stack says so. The data
+ * catalog is on; a laptop profile turns it off (openmetadata/profile.ts).
  */
 export const governanceDefaults = (demoUsers: boolean): GovernanceConfig => ({
   realm: 'platform',
@@ -14,7 +16,7 @@ export const governanceDefaults = (demoUsers: boolean): GovernanceConfig => ({
   bruteForce: { maxFailures: 5, lockoutSeconds: 300 },
   demoUsers,
   directory: { mode: 'none' },
-  openmetadata: { enabled: true, searchStorageSize: '10Gi' },
+  openmetadata: openmetadataDefaults('cluster'),
   access: {
     grants: [
       { roles: ['engineer'], projects: [], catalog: 'iceberg', schemas: ['*'], privileges: ['read', 'write', 'create'] },

@@ -24,16 +24,16 @@ const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
 const grant = z.strictObject({
   roles: z.array(role.exclude(['admin'])).describe('Roles given this grant (admin is implicitly granted everything).'),
   projects: z.array(slug).describe('Project groups given this grant (members of `project-<name>`).'),
-  catalog: sqlName,
-  schemas: z.array(sqlName).min(1),
+  catalog: sqlName.describe('The Trino catalog the grant covers, or "*" for every catalog.'),
+  schemas: z.array(sqlName).min(1).describe('The schemas of that catalog the grant covers, or ["*"] for all of them.'),
   privileges: z.array(z.enum(PRIVILEGES)).min(1).describe('`read`: list and select; `write`: insert, update, delete; `create`: DDL.'),
 });
 
 const personalData = z.strictObject({
-  catalog: exactName,
-  schema: exactName,
-  table: exactName,
-  columns: z.array(exactName).min(1),
+  catalog: exactName.describe('The Trino catalog of the table.'),
+  schema: exactName.describe('The schema of the table.'),
+  table: exactName.describe('The table holding personal data.'),
+  columns: z.array(exactName).min(1).describe('Its personal-data columns; a column has one mask.'),
   mask: z
     .enum(MASKS)
     .describe('`hash`: sha256 hex of the value (varchar columns); `redact`: "****" (varchar); `null`: NULL of the column type.'),
@@ -42,9 +42,9 @@ const personalData = z.strictObject({
 const rowFilter = z.strictObject({
   roles: z.array(role.exclude(['admin'])).describe('Roles whose queries get this filter.'),
   projects: z.array(slug).describe('Project groups whose members get this filter.'),
-  catalog: exactName,
-  schema: exactName,
-  table: exactName,
+  catalog: exactName.describe('The Trino catalog of the filtered table.'),
+  schema: exactName.describe('The schema of the filtered table.'),
+  table: exactName.describe('The filtered table.'),
   expression: z.string().min(1).max(2000).describe('A SQL boolean expression over the table columns, such as "region = \'EU\'".'),
 });
 
@@ -88,7 +88,12 @@ export const governanceSchema = z.strictObject({
   demoUsers: z.boolean().describe('Create one demo user per role with a generated password (never on by default outside k3d).'),
   directory: directory.describe('`lldap`: run LLDAP and federate its users into the realm; `none`: users live in Keycloak.'),
   openmetadata: z.strictObject({
-    enabled: z.boolean().describe('The data catalog (OpenMetadata with its OpenSearch backend).'),
+    enabled: z
+      .boolean()
+      .describe(
+        'The data catalog: OpenMetadata and the OpenSearch it cannot run without, on or off together. Off on k3d ' +
+          '(render prints what turning it on adds), on elsewhere.',
+      ),
     searchStorageSize: z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, 'a storage size such as "10Gi"'),
   }),
   access: accessModelSchema.describe('The data access model OPA enforces for Trino and the assistant.'),

@@ -1,6 +1,7 @@
 // Keycloak, the identity provider: production mode on the platform PostgreSQL, issuing tokens for
 // the public issuer https://identity.<domain>/realms/<realm> while services talk to it in-cluster
-// (dynamic back channel). TLS ends at Traefik. Health and metrics on the management port. Replicas
+// (dynamic back channel). Users' TLS ends at Traefik, which forwards to plain HTTP; services use the
+// back channel over HTTPS only (keycloak/tls.ts). Health and metrics on the management port. Replicas
 // form one cluster over the database (jdbc-ping). The realm is reconciled on every realm change and hourly by
 // keycloak-config-cli (keycloak/reconcile.ts); this file declares the service and runs the server.
 //
@@ -32,16 +33,25 @@ import {
 } from '../contract';
 import { KEYCLOAK_ADMIN_SECRET, planAdminSecret } from './admin';
 import { buildRealmReconcile, REALM_SIZING } from './reconcile';
+import { KEYCLOAK_TLS_SECRET, planKeycloakTls } from './tls';
 
 /** The image's user (quarkus/container/Dockerfile: `USER 1000`, /opt/keycloak owned by 1000). */
 export const KEYCLOAK_USER = { uid: 1000, gid: 1000 };
 const HOME = '/opt/keycloak';
 const AUGMENTED_DIR = `${HOME}/lib/quarkus`;
 const SEED_DIR = '/augmented';
+/** The back channel's certificate and key (KEYCLOAK_TLS_SECRET). */
+const TLS_DIR = '/etc/keycloak-tls';
 
+/**
+ * Small: a 512 MiB heap (heapOptions on the 1Gi limit), the most kc.sh gives Keycloak outside a
+ * container (-Xmx512m), beside its ~300 MB of non-heap memory (keycloak.org/high-availability/
+ * concepts-memory-and-cpu-sizing); the request is a laptop's few sessions, well below the guide's
+ * 1250 MB for 10,000 cached sessions, so the pod may grow to the limit.
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   // Start-up (and the build init container) is CPU-bound; the limit lets it burst.
-  small: { replicas: 1, cpu: '250m', memory: '768Mi', cpuLimit: '2', memoryLimit: '1Gi' },
+  small: { replicas: 1, cpu: '250m', memory: '640Mi', cpuLimit: '2', memoryLimit: '1Gi' },
   medium: { replicas: 2, cpu: '500m', memory: '1536Mi', cpuLimit: '2' },
   large: { replicas: 3, cpu: '1', memory: '2Gi', cpuLimit: '4' },
 };
@@ -69,6 +79,7 @@ function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
     images: ['keycloak', 'keycloakConfigCli'],
     ports: [
       { ...KEYCLOAK_PORTS.http, http: true },
+      KEYCLOAK_PORTS.https,
       { ...KEYCLOAK_PORTS.management, http: true },
       // JGroups between replicas; pods of one service reach each other on their own ports.
       KEYCLOAK_PORTS.cluster,
@@ -109,9 +120,13 @@ function serverEnv(ctx: BuildContext): k8s.EnvVar[] {
     // in-cluster token, JWKS and userinfo URLs (docs/guides/server/hostname.adoc, backchannel).
     { name: 'KC_HOSTNAME', value: new URL(issuerUrl(ctx.config)).origin },
     { name: 'KC_HOSTNAME_BACKCHANNEL_DYNAMIC', value: 'true' },
-    // Edge TLS termination at Traefik, which sets and overwrites X-Forwarded-*.
+    // Edge TLS termination at Traefik, which sets and overwrites X-Forwarded-*: plain HTTP for it only.
     { name: 'KC_HTTP_ENABLED', value: 'true' },
     { name: 'KC_HTTP_PORT', value: String(KEYCLOAK_PORTS.http.port) },
+    // The back channel: HTTPS with the certificate of the in-cluster names (PEM files, runtime options).
+    { name: 'KC_HTTPS_PORT', value: String(KEYCLOAK_PORTS.https.port) },
+    { name: 'KC_HTTPS_CERTIFICATE_FILE', value: `${TLS_DIR}/tls.crt` },
+    { name: 'KC_HTTPS_CERTIFICATE_KEY_FILE', value: `${TLS_DIR}/tls.key` },
     { name: 'KC_HTTP_MANAGEMENT_PORT', value: String(KEYCLOAK_PORTS.management.port) },
     { name: 'KC_PROXY_HEADERS', value: 'xforwarded' },
     // Distributed caches: the jdbc-ping stack (the 26.x default, TCP, discovery through the
@@ -129,6 +144,7 @@ function serverEnv(ctx: BuildContext): k8s.EnvVar[] {
 
 function buildSecrets(ctx: BuildContext): void {
   planAdminSecret(ctx);
+  planKeycloakTls(ctx);
   // Each signing-in service reads its client credentials in its own namespace; the same random
   // id gives the reconcile Job the same value (keycloak/reconcile.ts).
   for (const plan of oidcClients(ctx.config, ctx.services))
@@ -141,9 +157,9 @@ function buildSecrets(ctx: BuildContext): void {
 }
 
 function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): void {
-  const { http, management, cluster, failureDetection } = KEYCLOAK_PORTS;
+  const { http, https, management, cluster, failureDetection } = KEYCLOAK_PORTS;
   const augmented = { name: 'augmented', mountPath: AUGMENTED_DIR };
-  platformService(scope, ctx, self, { component: 'server', ports: [http.name, management.name] });
+  platformService(scope, ctx, self, { component: 'server', ports: [http.name, https.name, management.name] });
   platformDeployment(scope, ctx, self, {
     component: 'server',
     user: KEYCLOAK_USER,
@@ -170,9 +186,12 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
         image: 'keycloak',
         args: ['start', '--optimized'],
         env: serverEnv(ctx),
-        ports: [http.name, management.name, cluster.name, failureDetection.name],
+        ports: [http.name, https.name, management.name, cluster.name, failureDetection.name],
         // Started --optimized, the server only reads the build.
-        volumeMounts: [{ ...augmented, readOnly: true }],
+        volumeMounts: [
+          { ...augmented, readOnly: true },
+          { name: 'tls', mountPath: TLS_DIR, readOnly: true },
+        ],
         writablePaths: [`${HOME}/data`, '/tmp'],
         // The first start creates the schema and the master realm; allow five minutes.
         startup: { http: { path: '/health/started', port: management.name }, periodSeconds: 5, failureThreshold: 60 },
@@ -180,7 +199,18 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
         liveness: { http: { path: '/health/live', port: management.name }, periodSeconds: 20, failureThreshold: 3 },
       },
     ],
-    volumes: [{ name: 'augmented', emptyDir: {} }],
+    volumes: [
+      { name: 'augmented', emptyDir: {} },
+      // Readable by the pod's group (fsGroup), as the image user reads the key.
+      {
+        name: 'tls',
+        secret: {
+          secretName: KEYCLOAK_TLS_SECRET,
+          defaultMode: 0o440,
+          items: ['tls.crt', 'tls.key'].map((key) => ({ key, path: key })),
+        },
+      },
+    ],
   });
 }
 

@@ -177,7 +177,8 @@ export const realmSchema = z.strictObject({
   adminEventsEnabled: z.boolean().optional(),
   adminEventsDetailsEnabled: z.boolean().optional(),
   roles: z.strictObject({ realm: z.array(roleSchema) }),
-  groups: z.array(groupSchema),
+  /** Absent rather than empty: the key makes the reconcile manage groups, and people's groups must stay (keycloak/managed.ts). */
+  groups: z.array(groupSchema).min(1, 'omit "groups" rather than list none').optional(),
   clientScopes: z.array(clientScopeSchema),
   clients: z.array(clientSchema),
   users: z.array(userSchema).optional(),
@@ -202,7 +203,7 @@ export const BUILT_IN_REALM_ROLES = ['offline_access', 'uma_authorization'];
 export function realmReferenceProblems(realm: RealmRepresentation): string[] {
   const problems: string[] = [];
   const roles = new Set([...BUILT_IN_REALM_ROLES, ...realm.roles.realm.map((r) => r.name)]);
-  const groups = new Set(realm.groups.map((g) => g.path));
+  const groups = new Set((realm.groups ?? []).map((g) => g.path));
   const scopes = new Set([...BUILT_IN_CLIENT_SCOPES, ...realm.clientScopes.map((s) => s.name)]);
   const unique = (what: string, names: string[]) => {
     const seen = new Set<string>();
@@ -217,7 +218,7 @@ export function realmReferenceProblems(realm: RealmRepresentation): string[] {
   );
   unique(
     'group',
-    realm.groups.map((g) => g.path),
+    (realm.groups ?? []).map((g) => g.path),
   );
   unique(
     'client',

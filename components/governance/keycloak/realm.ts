@@ -351,10 +351,12 @@ export function keycloakRealm(ctx: RealmInputs): RealmRepresentation {
   const g = config.governance;
   const plans = oidcClients(config, ctx.services);
   const realmUsers = [...serviceAccountUsers(config, plans), ...users(config)];
+  const realmGroups = groups(config);
   return {
     realm: g.realm,
     enabled: true,
-    // HTTPS for everyone outside private networks; the in-cluster back channel stays plain HTTP.
+    // HTTPS for everyone outside private networks: users come through Traefik's TLS, services use
+    // the `https` back channel; only Traefik itself reaches the plain port, from the cluster network.
     sslRequired: 'external',
     registrationAllowed: false,
     // No mail server is configured, so a reset link could never arrive.
@@ -380,7 +382,9 @@ export function keycloakRealm(ctx: RealmInputs): RealmRepresentation {
     adminEventsEnabled: true,
     adminEventsDetailsEnabled: false,
     roles: { realm: realmRoles(config) },
-    groups: groups(config),
+    // Only when teams or projects are declared: the key present, even empty, makes the reconcile
+    // manage groups, and people's own groups must stay (managed.ts).
+    ...(realmGroups.length ? { groups: realmGroups } : {}),
     clientScopes: [groupsScope()],
     clients: plans.map((plan) => client(config, plan)),
     ...(realmUsers.length ? { users: realmUsers } : {}),

@@ -3,13 +3,12 @@
 // template makes the delivery path replace the Job, which keeps its readable name). The file holds
 // `$(env:NAME)` placeholders only; the Job's environment fills them from Secrets at import time.
 //
-// Ownership (keycloak-config-cli docs/MANAGED.md, remote state on): roles, groups, clients and
-// components the reconcile created and the file no longer names are deleted; what people or LLDAP
-// created in the realm is left alone. Client scopes are only added (`no-delete`, the default).
-// Users are never deleted by keycloak-config-cli: demo users disabled later stay until removed.
+// Ownership: every managed mode is set here (managed.ts); people's groups, memberships, client
+// scopes and flows survive every run. Users are never deleted by keycloak-config-cli: demo users
+// disabled later stay until removed. The tool talks to Keycloak's `https` port, trusting its CA.
 import * as crypto from 'node:crypto';
 import { Construct } from 'constructs';
-import type { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { platformConfigMap, platformCronJob, platformJob, secretEnv } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
 import { randomValue } from '../../platform/secrets';
@@ -17,6 +16,7 @@ import type { ComponentSizing, ServiceDeclaration, Sized } from '../../platform/
 import { oidcClients } from './clients';
 import { KEYCLOAK_PORTS, KEYCLOAK_SERVICE, LLDAP_BIND_SECRET, oidcClientSecretId } from '../contract';
 import { KEYCLOAK_ADMIN_SECRET } from './admin';
+import { managedModeEnv } from './managed';
 import {
   clientSecretVariable,
   demoPasswordVariable,
@@ -26,10 +26,14 @@ import {
   LDAP_BIND_PASSWORD_VARIABLE,
 } from './realm';
 import { realmReferenceProblems, realmSchema, RealmRepresentation } from './realm-schema';
+import { IDENTITY_CA_KEY, identityCa, identityCaVolume, jvmTrustOptions, TRUSTSTORE_TYPE, truststoreScript } from './tls';
 
 /** keycloak-config-cli's image user (its Dockerfile: `USER 65534`). */
 const CONFIG_CLI_USER = { uid: 65534, gid: 65534 };
 const CONFIG_DIR = '/config';
+const CA_DIR = '/etc/keycloak-ca';
+const TRUSTSTORE_DIR = '/truststore';
+export const REALM_TRUSTSTORE = `${TRUSTSTORE_DIR}/keycloak-ca.p12`;
 export const REALM_SECRETS = 'keycloak-realm-secrets';
 /** The demo users' passwords, one key per username, for the operator to read. */
 export const DEMO_USERS_SECRET = 'keycloak-demo-users';
@@ -91,8 +95,13 @@ function placeholderEnv(ctx: BuildContext): k8s.EnvVar[] {
 /** keycloak-config-cli settings (its README, "Configuration"). */
 function configCliEnv(ctx: BuildContext, realm: string): k8s.EnvVar[] {
   return [
-    // In-cluster, on the back channel; the tool waits until Keycloak answers.
-    { name: 'KEYCLOAK_URL', value: ctx.connect(KEYCLOAK_SERVICE, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.http.name).url() },
+    // In-cluster, on the back channel over TLS; the tool waits until Keycloak answers.
+    { name: 'KEYCLOAK_URL', value: ctx.connect(KEYCLOAK_SERVICE, KEYCLOAK_SERVICE, KEYCLOAK_PORTS.https.name).url('https') },
+    { name: 'KEYCLOAK_SSLVERIFY', value: 'true' },
+    // Keycloak's CA, as the tool's own trust store (keycloak.tls.*) and as the JVM's default trust
+    // (JAVA_OPTS below), so the certificate is checked whichever client the tool's version builds.
+    { name: 'KEYCLOAK_TLS_TRUSTSTOREPATH', value: REALM_TRUSTSTORE },
+    { name: 'KEYCLOAK_TLS_TRUSTSTORETYPE', value: TRUSTSTORE_TYPE },
     { name: 'KEYCLOAK_AVAILABILITYCHECK_ENABLED', value: 'true' },
     { name: 'KEYCLOAK_AVAILABILITYCHECK_TIMEOUT', value: '300s' },
     // The bootstrap admin service account, in the master realm.
@@ -109,7 +118,8 @@ function configCliEnv(ctx: BuildContext, realm: string): k8s.EnvVar[] {
     { name: 'IMPORT_REMOTESTATE_ENABLED', value: 'true' },
     // Demo users hold exactly their role: without this the default composite (analyst) stays on them.
     { name: 'IMPORT_BEHAVIORS_REMOVEDEFAULTROLEFROMUSER', value: 'true' },
-    { name: 'JAVA_OPTS', value: '-XX:MaxRAMPercentage=70' },
+    ...managedModeEnv(),
+    { name: 'JAVA_OPTS', value: `-XX:MaxRAMPercentage=70 ${jvmTrustOptions(REALM_TRUSTSTORE)}` },
   ];
 }
 
@@ -126,20 +136,42 @@ export function buildRealmReconcile(scope: Construct, ctx: BuildContext, self: S
     .createHash('sha256')
     .update(JSON.stringify([file, env, ctx.images.ref('keycloakConfigCli'), ctx.images.ref('keycloak')]))
     .digest('hex');
+  // Keycloak runs beside the Job, so its CA is always planned; the image's JRE writes the trust store.
+  const ca = identityCa(ctx, KEYCLOAK_SERVICE)!;
   const pod = {
     user: CONFIG_CLI_USER,
     annotations: { [REALM_CHECKSUM_ANNOTATION]: checksum },
+    initContainers: [
+      {
+        name: 'truststore',
+        image: 'keycloakConfigCli' as const,
+        command: ['/bin/sh', '-c', `set -eu\n${truststoreScript(`${CA_DIR}/${IDENTITY_CA_KEY}`, REALM_TRUSTSTORE)}`],
+        volumeMounts: [
+          { name: 'keycloak-ca', mountPath: CA_DIR, readOnly: true },
+          { name: 'truststore', mountPath: TRUSTSTORE_DIR },
+        ],
+        writablePaths: ['/tmp'],
+        sizing: ctx.sizing(self.name, 'realm'),
+      },
+    ],
     containers: [
       {
         name: 'keycloak-config-cli',
         image: 'keycloakConfigCli' as const,
         env,
-        volumeMounts: [{ name: 'realm', mountPath: CONFIG_DIR, readOnly: true }],
+        volumeMounts: [
+          { name: 'realm', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'truststore', mountPath: TRUSTSTORE_DIR, readOnly: true },
+        ],
         writablePaths: ['/tmp'],
         sizing: ctx.sizing(self.name, 'realm'),
       },
     ],
-    volumes: [{ name: 'realm', configMap: { name: files.name } }],
+    volumes: [
+      { name: 'realm', configMap: { name: files.name } },
+      identityCaVolume('keycloak-ca', ca),
+      { name: 'truststore', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
+    ],
   };
   // On every change of the realm (the checksum replaces the Job), and hourly to put back drift made in
   // the console since: each run applies the whole file (IMPORT_CACHE_ENABLED=false).

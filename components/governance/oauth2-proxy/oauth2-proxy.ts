@@ -10,7 +10,16 @@ import type { BuildContext } from '../../platform/context';
 import { publicHttpsPort } from '../../platform/routes';
 import { randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
-import { GROUPS_CLAIM, OAUTH2_PATH_PREFIX, OAUTH2_PROXY_PORTS, OAUTH2_PROXY_SERVICE, oidcEndpoints, oidcSecretName } from '../contract';
+import {
+  GROUPS_CLAIM,
+  IdentityCa,
+  identityCa,
+  OAUTH2_PATH_PREFIX,
+  OAUTH2_PROXY_PORTS,
+  OAUTH2_PROXY_SERVICE,
+  oidcEndpoints,
+  oidcSecretName,
+} from '../contract';
 import { sessionCookieName } from './forward-auth';
 
 /** The distroless `nonroot` user the image runs as (Makefile DOCKER_BUILD_RUNTIME_IMAGE gcr.io/distroless/static:nonroot). */
@@ -23,7 +32,25 @@ const SECRETS_DIR = '/etc/oauth2-proxy';
  * bytes, and would be taken raw as 32 otherwise (pkg/encryption/utils.go SecretBytes).
  */
 const COOKIE_SECRET_LENGTH = 32;
+/** Keycloak's CA, beside the secrets in SECRETS_DIR (the provider's back channel is HTTPS). */
+const PROVIDER_CA_FILE = 'identity-ca.crt';
 
+/**
+ * How often the session is refreshed against Keycloak: a minute before the access token expires
+ * (docs configuration/sessions: cookie_refresh := Access-Token lifespan - 1m), so no request
+ * passes with a token about to lapse; half the lifespan for tokens of two minutes or less, and at
+ * most half the SSO session, so a refresh always happens before the session ends.
+ */
+export function cookieRefreshSeconds(accessTokenSeconds: number, ssoMaxSeconds: number): number {
+  const beforeExpiry = Math.max(accessTokenSeconds - 60, Math.ceil(accessTokenSeconds / 2));
+  return Math.min(beforeExpiry, Math.floor(ssoMaxSeconds / 2));
+}
+
+/**
+ * No documented minimum: the upstream chart ships `resources: {}` (oauth2-proxy/manifests,
+ * helm/oauth2-proxy/values.yaml, whose commented example is 300Mi for busy sites). Sessions live in
+ * cookies, not in the process, so a laptop's few sign-ins take a few tens of MiB.
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '25m', memory: '48Mi', cpuLimit: '500m', memoryLimit: '96Mi' },
   medium: { replicas: 2, cpu: '50m', memory: '64Mi', cpuLimit: '1', memoryLimit: '128Mi' },
@@ -54,6 +81,7 @@ const seconds = (s: number) => `${s}s`;
 export function oauth2ProxyArgs(ctx: BuildContext): string[] {
   const { config } = ctx;
   const oidc = oidcEndpoints(ctx, OAUTH2_PROXY_SERVICE);
+  const ca = identityCa(ctx, OAUTH2_PROXY_SERVICE);
   const { accessTokenSeconds, ssoMaxSeconds } = config.governance.sessions;
   const cookieDomain = `.${config.domain}`;
   // A k3d cluster on a host port other than 443 puts the port in every URL the browser comes back to.
@@ -74,6 +102,8 @@ export function oauth2ProxyArgs(ctx: BuildContext): string[] {
     `--redeem-url=${oidc.token}`,
     `--oidc-jwks-url=${oidc.jwks}`,
     `--profile-url=${oidc.userinfo}`,
+    // Every provider call (redeem, keys, profile, validate) is HTTPS, trusting only Keycloak's CA.
+    ...(ca ? [`--provider-ca-file=${SECRETS_DIR}/${PROVIDER_CA_FILE}`] : []),
     // After a refresh the new access token is checked here (providers/oidc.go ValidateSession).
     `--validate-url=${oidc.userinfo}`,
     '--code-challenge-method=S256',
@@ -99,9 +129,9 @@ export function oauth2ProxyArgs(ctx: BuildContext): string[] {
     '--cookie-httponly=true',
     '--cookie-samesite=lax',
     // The session ends with the Keycloak SSO session at the latest, and is refreshed against
-    // Keycloak every access-token lifetime, so a sign-out or disabled user there ends it here.
+    // Keycloak before each access token expires, so a sign-out or disabled user there ends it here.
     `--cookie-expire=${seconds(ssoMaxSeconds)}`,
-    `--cookie-refresh=${seconds(Math.min(accessTokenSeconds, Math.floor(ssoMaxSeconds / 2)))}`,
+    `--cookie-refresh=${seconds(cookieRefreshSeconds(accessTokenSeconds, ssoMaxSeconds))}`,
     // Several hosts or tabs may start a sign-in at once; one CSRF cookie per flow keeps them apart.
     '--cookie-csrf-per-request=true',
     '--cookie-csrf-expire=5m',
@@ -123,6 +153,7 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
   const http = OAUTH2_PROXY_PORTS.http.name;
   // The OIDC client Secret is planned by Keycloak's realm (keys client-id, client-secret).
   const client = oidcSecretName(OAUTH2_PROXY_SERVICE);
+  const ca: IdentityCa | undefined = identityCa(ctx, OAUTH2_PROXY_SERVICE);
   platformService(scope, ctx, self, { component: 'server', ports: [http, OAUTH2_PROXY_PORTS.metrics.name] });
   platformDeployment(scope, ctx, self, {
     component: 'server',
@@ -150,6 +181,8 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
           sources: [
             { secret: { name: client, items: [{ key: 'client-secret', path: 'client-secret' }] } },
             { secret: { name: COOKIE_SECRET, items: [{ key: 'cookie-secret', path: 'cookie-secret' }] } },
+            // The certificate only, never the key beside it in Keycloak's Secret.
+            ...(ca ? [{ secret: { name: ca.secretName, items: [{ key: ca.key, path: PROVIDER_CA_FILE }] } }] : []),
           ],
         },
       },

@@ -7,10 +7,10 @@ import { secretEnv } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
 import { publicOrigin } from '../../platform/routes';
 import { databaseSecretName } from '../../storage/contract';
-import { oidcEndpoints, oidcSecretName } from '../contract';
+import { identityCa, jvmTrustOptions, oidcEndpoints, oidcSecretName } from '../contract';
 import { demoUsers } from '../keycloak/realm';
 import { OPENSEARCH_PORTS, OPENSEARCH_SERVICE, searchSecurityEnabled } from '../opensearch/opensearch';
-import { JWT_DIR, TRUSTSTORE_FILE } from './scripts';
+import { IDENTITY_TRUSTSTORE_FILE, JWT_DIR, TRUSTSTORE_FILE } from './scripts';
 
 export const OPENMETADATA_SERVICE = 'openmetadata';
 export const OPENMETADATA_PORTS = { http: { name: 'http', port: 8585 }, admin: { name: 'admin', port: 8586 } } as const;
@@ -118,6 +118,11 @@ function authenticationEnv(ctx: BuildContext): k8s.EnvVar[] {
     value('OIDC_CLIENT_AUTH_METHOD', 'client_secret_post'),
     // A catalog session lasts as long as the SSO session may.
     value('OIDC_SESSION_EXPIRY', String(ctx.config.governance.sessions.ssoMaxSeconds)),
+    // The back channel (discovery, token, keys) is HTTPS: its clients use the JVM's default trust,
+    // made Keycloak's CA (the prepare step writes the store), the way OpenMetadata documents for a
+    // Keycloak with a private CA (OPENMETADATA_OPTS, which openmetadata-server-start.sh passes to java).
+    // The search client keeps its own store (ELASTICSEARCH_TRUST_STORE_PATH).
+    ...(identityCa(ctx, OPENMETADATA_SERVICE) ? [value('OPENMETADATA_OPTS', jvmTrustOptions(IDENTITY_TRUSTSTORE_FILE))] : []),
   ];
 }
 

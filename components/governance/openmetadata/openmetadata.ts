@@ -14,6 +14,7 @@ import { memoryToBytes } from '../../platform/quantity';
 import { literal, randomValue, SecretValueSource } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
 import { databaseSecretName } from '../../storage/contract';
+import { identityCa, identityCaVolume } from '../contract';
 import {
   BOOTSTRAP_PRINCIPAL,
   BOOTSTRAP_SECRET,
@@ -30,6 +31,7 @@ import {
 import { derivedRsaKey, fernetKey, privateKeyPem, publicKeyPem, signJwt } from '../../platform/seeded-keys';
 import {
   BOT_SCRIPT,
+  IDENTITY_CA_DIR,
   JWT_DIR,
   KEYS_DIR,
   MIGRATION_DIR,
@@ -68,6 +70,11 @@ const OPENMETADATA_USER = { uid: 1000, gid: 1000 };
 /** curlimages/curl runs as curl_user, 100:101. */
 const CURL_USER = { uid: 100, gid: 101 };
 
+/**
+ * Small gives the heap OpenMetadata ships with, 1 GiB (OPENMETADATA_HEAP_OPTS "-Xmx1G -Xms1G",
+ * open-metadata/OpenMetadata docker/docker-compose-quickstart/docker-compose.yml), as two thirds
+ * of the limit (heapMegabytes). Off by default on k3d (openmetadata/profile.ts).
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '250m', memory: '1Gi', cpuLimit: '2', memoryLimit: '1536Mi' },
   medium: { replicas: 2, cpu: '500m', memory: '2Gi', cpuLimit: '2', memoryLimit: '3Gi' },
@@ -152,9 +159,14 @@ export function heapMegabytes(sizing: ComponentSizing): number {
   return Math.floor((memoryToBytes(sizing.memoryLimit ?? sizing.memory) / 2 ** 20) * (2 / 3));
 }
 
-/** Files the server and the migration Job read: JWT keys as DER, the truststore, the expected migration. */
+/** Whether the pods need a trust store: the search CA's, or Keycloak's for the OIDC back channel (env.ts). */
+const needsTruststore = (ctx: BuildContext): boolean =>
+  searchSecurityEnabled(ctx.config) || identityCa(ctx, OPENMETADATA_SERVICE) !== undefined;
+
+/** Files the server and the migration Job read: JWT keys as DER, the truststores, the expected migration. */
 function prepareContainer(ctx: BuildContext): ContainerSpec {
   const security = searchSecurityEnabled(ctx.config);
+  const identity = identityCa(ctx, OPENMETADATA_SERVICE) !== undefined;
   return {
     name: 'prepare',
     image: 'openmetadata',
@@ -165,12 +177,9 @@ function prepareContainer(ctx: BuildContext): ContainerSpec {
       { name: 'keys', mountPath: KEYS_DIR, readOnly: true },
       { name: 'jwt', mountPath: JWT_DIR },
       { name: 'migration', mountPath: MIGRATION_DIR },
-      ...(security
-        ? [
-            { name: 'truststore', mountPath: TRUSTSTORE_DIR },
-            { name: 'search-ca', mountPath: SEARCH_CA_DIR, readOnly: true },
-          ]
-        : []),
+      ...(needsTruststore(ctx) ? [{ name: 'truststore', mountPath: TRUSTSTORE_DIR }] : []),
+      ...(security ? [{ name: 'search-ca', mountPath: SEARCH_CA_DIR, readOnly: true }] : []),
+      ...(identity ? [{ name: 'identity-ca', mountPath: IDENTITY_CA_DIR, readOnly: true }] : []),
     ],
     writablePaths: ['/tmp'],
     sizing: PREPARE_SIZING,
@@ -179,6 +188,7 @@ function prepareContainer(ctx: BuildContext): ContainerSpec {
 
 function sharedVolumes(ctx: BuildContext, scripts: string): k8s.Volume[] {
   const security = searchSecurityEnabled(ctx.config);
+  const identity = identityCa(ctx, OPENMETADATA_SERVICE);
   return [
     { name: 'scripts', configMap: { name: scripts, defaultMode: 0o555 } },
     {
@@ -194,18 +204,17 @@ function sharedVolumes(ctx: BuildContext, scripts: string): k8s.Volume[] {
     },
     { name: 'jwt', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
     { name: 'migration', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
+    ...(needsTruststore(ctx) ? [{ name: 'truststore', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } }] : []),
     ...(security
-      ? [
-          { name: 'truststore', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
-          { name: 'search-ca', secret: { secretName: SEARCH_SECRET, defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-        ]
+      ? [{ name: 'search-ca', secret: { secretName: SEARCH_SECRET, defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]
       : []),
+    ...(identity ? [identityCaVolume('identity-ca', identity)] : []),
   ];
 }
 
 const serverFilesMounts = (ctx: BuildContext): k8s.VolumeMount[] => [
   { name: 'jwt', mountPath: JWT_DIR, readOnly: true },
-  ...(searchSecurityEnabled(ctx.config) ? [{ name: 'truststore', mountPath: TRUSTSTORE_DIR, readOnly: true }] : []),
+  ...(needsTruststore(ctx) ? [{ name: 'truststore', mountPath: TRUSTSTORE_DIR, readOnly: true }] : []),
 ];
 
 /** libpq settings for the migration wait, from the database Secret. */
@@ -271,8 +280,11 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
         ports: [http.name, admin.name],
         volumeMounts: serverFilesMounts(ctx),
         writablePaths: [`${OM_HOME}/logs`, '/tmp'],
+        // Dropwizard's health check on the admin connector, the documented one ("the Health Checks and
+        // Metrics endpoints are available on port 8586", docs.open-metadata.org deployment/kubernetes).
+        // Its own thread pool answers even when API requests queue (OpenMetadataServerHealthCheck).
         startup: { http: { path: '/healthcheck', port: admin.name }, periodSeconds: 10, failureThreshold: 60 },
-        readiness: { http: { path: '/api/v1/system/health', port: http.name }, periodSeconds: 15, failureThreshold: 3 },
+        readiness: { http: { path: '/healthcheck', port: admin.name }, periodSeconds: 15, failureThreshold: 3 },
         liveness: { http: { path: '/healthcheck', port: admin.name }, periodSeconds: 30, failureThreshold: 5 },
       },
     ],
@@ -357,7 +369,7 @@ export const openmetadataDefinition: ServiceDefinition = {
   build: (scope, ctx, self) => {
     buildSecrets(ctx);
     const scripts = platformConfigMap(scope, ctx, self, 'server', 'scripts', {
-      [PREPARE_SCRIPT]: renderPrepareScript(searchSecurityEnabled(ctx.config)),
+      [PREPARE_SCRIPT]: renderPrepareScript(searchSecurityEnabled(ctx.config), identityCa(ctx, OPENMETADATA_SERVICE) !== undefined),
       [WAIT_SCRIPT]: renderWaitScript(),
       [BOT_SCRIPT]: renderBotSecretScript(),
     }).name;

@@ -1,8 +1,9 @@
 // The shell the OpenMetadata pods run besides the server itself, generated here and mounted from a
-// ConfigMap: preparing files the server reads (JWT keys as DER, the search truststore, the migration
-// version the image expects), waiting for the migration Job, and the bootstrap that copies the
-// ingestion bot's token into a Secret. None holds a secret value: they read them from files and
-// their environment, and never print them.
+// ConfigMap: preparing files the server reads (JWT keys as DER, the search truststore, Keycloak's CA
+// as the JVM's trust store, the migration version the image expects), waiting for the migration
+// Job, and the bootstrap that copies the ingestion bot's token into a Secret. None holds a secret
+// value: they read them from files and their environment, and never print them.
+import { IDENTITY_CA_KEY, truststoreScript } from '../contract';
 
 /** Where the image keeps its application, configuration and the native migrations (workingDir). */
 export const OM_HOME = '/opt/openmetadata';
@@ -14,20 +15,27 @@ export const MIGRATION_DIR = '/migration';
 export const SCRIPTS_DIR = '/scripts';
 export const KEYS_DIR = '/keys';
 export const SEARCH_CA_DIR = '/search-ca';
+/** Keycloak's CA (ca.crt) and the trust store made of it for the OIDC back channel (JVM default trust). */
+export const IDENTITY_CA_DIR = '/identity-ca';
+export const IDENTITY_TRUSTSTORE_FILE = `${TRUSTSTORE_DIR}/identity.p12`;
 
 export const PREPARE_SCRIPT = 'prepare.sh';
 export const WAIT_SCRIPT = 'wait-for-migrations.sh';
 export const BOT_SCRIPT = 'ingestion-bot.sh';
 
+/** Keycloak's CA as a PKCS12 store the JVM loads without a password (keycloak/tls.ts). */
+const identityTruststore = (): string => truststoreScript(`${IDENTITY_CA_DIR}/${IDENTITY_CA_KEY}`, IDENTITY_TRUSTSTORE_FILE);
+
 /**
  * Runs in the server image before the server: the JWT keys the server signs bot tokens with, as DER
  * (jwtTokenConfiguration reads DER files; a PEM body is base64 of the DER, so busybox base64 decodes
- * it), the truststore with the search CA (keytool from the image's JRE), and the newest native
+ * it), the truststore with the search CA (keytool from the image's JRE), Keycloak's CA as the
+ * trust store of the OIDC back channel (`identityTrust`, env.ts), and the newest native
  * migration the image ships (bootstrap/sql/migrations/native/<version>), which the wait compares
  * with server_change_log. The keys are not generated here: they come from a Secret, so bot tokens
  * survive restarts and are the same on every replica.
  */
-export function renderPrepareScript(withTruststore: boolean): string {
+export function renderPrepareScript(withTruststore: boolean, identityTrust = false): string {
   return `#!/bin/sh
 set -eu
 for key in private_key public_key; do
@@ -44,7 +52,7 @@ rm -f "${TRUSTSTORE_FILE}"
 echo "prepare: search CA truststore written"
 `
     : ''
-}ls "${OM_HOME}/bootstrap/sql/migrations/native" | awk -F. '
+}${identityTrust ? identityTruststore() : ''}ls "${OM_HOME}/bootstrap/sql/migrations/native" | awk -F. '
   /^[0-9]+(\\.[0-9]+)*$/ { key = sprintf("%06d%06d%06d%06d", $1, $2, $3, $4); if (key > best) { best = key; version = $0 } }
   END { if (version == "") exit 1; print version }' > "${MIGRATION_DIR}/expected-version"
 echo "prepare: this image expects migration $(cat "${MIGRATION_DIR}/expected-version")"

@@ -43,6 +43,11 @@ const CERTIFICATES_SECRET = 'opensearch-certificates';
 const OPENSEARCH_USER = { uid: 1000, gid: 1000 };
 const DATA_DIR = `${OPENSEARCH_HOME}/data`;
 
+/**
+ * Small: the 512 MiB heap of OpenSearch's own single-node example ("-Xms512m -Xmx512m", at most half
+ * the memory: docs.opensearch.org/latest/install-and-configure/install-opensearch/docker/), half the
+ * limit (heapMegabytes). Off by default on k3d with OpenMetadata (openmetadata/profile.ts).
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '250m', memory: '1Gi', cpuLimit: '1', memoryLimit: '1Gi' },
   medium: { replicas: 3, cpu: '500m', memory: '2Gi', cpuLimit: '2' },

@@ -55,9 +55,10 @@ describe('Keycloak declaration', () => {
     expect(governanceLayer.services).toContain(keycloakDefinition);
   });
 
-  it('serves HTTP, management (health, metrics), JGroups and its failure detection on the contract ports, metrics on /metrics', () => {
+  it('serves HTTP (the edge), HTTPS (the back channel), management, JGroups and its failure detection; metrics on /metrics', () => {
     expect(decl.ports).toEqual([
       { name: 'http', port: 8080, http: true },
+      { name: 'https', port: 8443 },
       { name: 'management', port: 9000, http: true },
       { name: 'jgroups', port: 7800 },
       { name: 'jgroups-fd', port: 57800 },
@@ -127,6 +128,7 @@ describe('Keycloak server', () => {
     expect(kc.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 9000 });
     expect(kc.ports.map((p: any) => [p.name, p.containerPort])).toEqual([
       ['http', 8080],
+      ['https', 8443],
       ['management', 9000],
       ['jgroups', 7800],
       ['jgroups-fd', 57800],
@@ -134,6 +136,7 @@ describe('Keycloak server', () => {
     const service = find(objectsOf(k3d, 'keycloak'), 'Service', 'keycloak');
     expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
       ['http', 8080],
+      ['https', 8443],
       ['management', 9000],
     ]);
   });
@@ -171,8 +174,11 @@ describe('Keycloak server', () => {
     expect(envValue(containerOf(server(k3d), 'build'), 'JAVA_OPTS_KC_HEAP').value).toBe(heapOptions('1Gi'));
   });
 
-  it('fits a laptop on the small profile: at most 768Mi requested', () => {
-    expect(containerOf(server(k3d), 'keycloak').resources.requests.memory).toBe('768Mi');
+  it('fits a laptop on the small profile: 640Mi requested, a 512 MiB heap on a 1Gi limit', () => {
+    const c = containerOf(server(k3d), 'keycloak');
+    expect(c.resources.requests.memory).toBe('640Mi');
+    expect(c.resources.limits.memory).toBe('1Gi');
+    expect(envValue(c, 'JAVA_OPTS_KC_HEAP').value).toBe('-XX:MaxRAMPercentage=50 -XX:MinRAMPercentage=50 -XX:InitialRAMPercentage=50');
   });
 });
 
@@ -184,7 +190,7 @@ describe('realm reconcile Job', () => {
   it('runs keycloak-config-cli in-cluster against Keycloak, waiting for it, with the service account from the admin Secret', () => {
     expect(cli.image).toMatch(/^docker\.io\/adorsys\/keycloak-config-cli:6\.\d+\.\d+-26\.\d+\.\d+$/);
     expect(j.spec.template.spec.securityContext).toMatchObject({ runAsUser: 65534, runAsGroup: 65534 });
-    expect(value('KEYCLOAK_URL')).toBe('http://keycloak.platform-governance.svc.cluster.local:8080');
+    expect(value('KEYCLOAK_URL')).toBe('https://keycloak.platform-governance.svc.cluster.local:8443');
     expect(value('KEYCLOAK_AVAILABILITYCHECK_ENABLED')).toBe('true');
     expect(value('KEYCLOAK_GRANTTYPE')).toBe('client_credentials');
     expect(envValue(cli, 'KEYCLOAK_CLIENTID')).toMatchObject(fromSecret('keycloak-admin', 'client-id'));

@@ -173,12 +173,13 @@ describe('roles and groups', () => {
 
   it('creates a top-level group per configured team and per project, and none otherwise', () => {
     const built = realmOf(buildFor('k3d', { governance: { teams: ['sales'], projects: ['churn', 'fraud'] } }));
-    expect(built.groups.map((g) => [g.path, g.attributes?.kind])).toEqual([
+    expect(built.groups!.map((g) => [g.path, g.attributes?.kind])).toEqual([
       ['/team-sales', ['team']],
       ['/project-churn', ['project']],
       ['/project-fraud', ['project']],
     ]);
-    expect(realmOf(buildFor('eks')).groups).toEqual([]);
+    // No key at all rather than an empty list, which would make the reconcile manage (delete) groups.
+    expect(realmOf(buildFor('eks')).groups).toBeUndefined();
   });
 });
 

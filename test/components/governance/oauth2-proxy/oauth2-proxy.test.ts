@@ -1,4 +1,5 @@
 import { OAUTH2_PROXY_SERVICE, oidcSecretName } from '../../../../components/governance/contract';
+import { cookieRefreshSeconds } from '../../../../components/governance/oauth2-proxy/oauth2-proxy';
 import type { PlatformBuild } from '../../../../components/platform/build';
 import { generatePassword } from '../../../../render/local-secrets';
 import { buildFor, containerOf, envValue, find, objectsOf, plannedSecrets } from '../../../helpers/build';
@@ -17,7 +18,7 @@ const flag = (b: PlatformBuild, name: string): string[] =>
 
 describe('oauth2-proxy sign-in through Keycloak', () => {
   it('sends browsers to the public issuer and keeps token, keys and userinfo on the in-cluster back channel', () => {
-    const back = 'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect';
+    const back = 'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/protocol/openid-connect';
     expect(flag(k3d, 'provider')).toEqual(['keycloak-oidc']);
     expect(flag(k3d, 'oidc-issuer-url')).toEqual(['https://identity.platform.localhost/realms/platform']);
     expect(flag(k3d, 'skip-oidc-discovery')).toEqual(['true']);
@@ -61,13 +62,27 @@ describe('oauth2-proxy sign-in through Keycloak', () => {
     expect(flag(b, 'whitelist-domain')).toEqual(['.platform.localhost', '.platform.localhost:8443']);
   });
 
-  it('ends sessions with the SSO session and re-checks them against Keycloak every access-token lifetime', () => {
+  it('ends sessions with the SSO session and refreshes them against Keycloak a minute before each access token expires', () => {
+    // docs configuration/sessions: cookie_refresh := Access-Token lifespan - 1m (k3d: 300 s tokens).
     expect(flag(k3d, 'cookie-expire')).toEqual(['36000s']);
-    expect(flag(k3d, 'cookie-refresh')).toEqual(['300s']);
+    expect(flag(k3d, 'cookie-refresh')).toEqual(['240s']);
+    expect(flag(buildFor('k3d', { governance: { sessions: { accessTokenSeconds: 900 } } }), 'cookie-refresh')).toEqual(['840s']);
     const b = buildFor('k3d', { governance: { sessions: { accessTokenSeconds: 900, ssoIdleSeconds: 600, ssoMaxSeconds: 1200 } } });
-    // oauth2-proxy rejects a refresh period that is not below the expiry.
+    // oauth2-proxy rejects a refresh period that is not below the expiry: at most half the session.
     expect(flag(b, 'cookie-expire')).toEqual(['1200s']);
     expect(flag(b, 'cookie-refresh')).toEqual(['600s']);
+  });
+
+  it('refreshes strictly before the access token lapses for every lifespan the config allows (60 s to an hour), never disabled', () => {
+    for (let access = 60; access <= 3600; access += 30)
+      for (const ssoMax of [600, 3600, 604800]) {
+        const refresh = cookieRefreshSeconds(access, ssoMax);
+        expect([access, ssoMax, refresh > 0 && refresh < access && refresh < ssoMax]).toEqual([access, ssoMax, true]);
+        if (access > 120 && access - 60 <= ssoMax / 2) expect(refresh).toBe(access - 60);
+      }
+    // Two minutes or less: half the lifespan (a minute off a one-minute token would disable refresh).
+    expect(cookieRefreshSeconds(60, 36000)).toBe(30);
+    expect(cookieRefreshSeconds(120, 36000)).toBe(60);
   });
 
   it('listens on all interfaces for Traefik and for scrapes', () => {
@@ -89,6 +104,8 @@ describe('oauth2-proxy secrets', () => {
     expect(volume.projected.sources).toEqual([
       { secret: { name: oidcSecretName('oauth2-proxy'), items: [{ key: 'client-secret', path: 'client-secret' }] } },
       { secret: { name: 'oauth2-proxy-cookie', items: [{ key: 'cookie-secret', path: 'cookie-secret' }] } },
+      // Keycloak's CA, and only it from Keycloak's TLS Secret (never the key).
+      { secret: { name: 'keycloak-tls', items: [{ key: 'ca.crt', path: 'identity-ca.crt' }] } },
     ]);
     expect(envValue(c, 'OAUTH2_PROXY_CLIENT_ID').valueFrom.secretKeyRef).toEqual({ name: 'oauth2-proxy-oidc', key: 'client-id' });
     expect(c.env.filter((e: any) => e.value !== undefined)).toEqual([]);
@@ -135,7 +152,7 @@ describe('oauth2-proxy workload', () => {
     const toKeycloak = egress.filter((r: any) =>
       r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === 'keycloak'),
     );
-    expect(toKeycloak.map((r: any) => r.ports)).toEqual([[{ protocol: 'TCP', port: 8080 }]]);
+    expect(toKeycloak.map((r: any) => r.ports)).toEqual([[{ protocol: 'TCP', port: 8443 }]]);
     expect(egress.some((r: any) => r.to.some((p: any) => p.ipBlock))).toBe(false);
   });
 

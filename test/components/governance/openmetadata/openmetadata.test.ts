@@ -6,7 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomIds, resolveSecretData, SecretPlan } from '../../../../components/platform/secrets';
-import { buildFor, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
+import { buildFor as buildEnvironment, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
+
+/** The data catalog is off by default on k3d (the laptop budget); these tests turn it on there. */
+const CATALOG_ON = { governance: { openmetadata: { enabled: true } } };
+const buildFor = (env: string, extra: Record<string, any> = {}) =>
+  buildEnvironment(env, env === 'k3d' ? { ...extra, governance: { ...CATALOG_ON.governance, ...extra.governance } } : extra);
 
 const objects = (env: string) => objectsOf(buildFor(env), 'openmetadata');
 const deployment = (env: string) => find(objects(env), 'Deployment', 'openmetadata');
@@ -61,7 +66,7 @@ describe('the search backend', () => {
       expect(ref(c, 'ELASTICSEARCH_TRUST_STORE_PASSWORD')).toEqual({ name: 'openmetadata-search', key: 'truststore-password' });
       expect(scripts(env)['prepare.sh']).toContain('-importcert -noprompt -alias search-ca');
     }
-    expect(scripts('k3d')['prepare.sh']).not.toContain('keytool');
+    expect(scripts('k3d')['prepare.sh']).not.toContain('search-ca');
   });
 
   it('shares the search password and CA with OpenSearch through the same generated values', () => {
@@ -79,11 +84,15 @@ describe('sign-in', () => {
     expect(envValue(c, 'AUTHENTICATION_CLIENT_TYPE').value).toBe('confidential');
     expect(envValue(c, 'AUTHENTICATION_AUTHORITY').value).toBe('https://identity.data.example.com/realms/platform');
     expect(JSON.parse(envValue(c, 'AUTHENTICATION_PUBLIC_KEYS').value)).toEqual([
-      'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect/certs',
+      'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/protocol/openid-connect/certs',
       'http://localhost:8585/api/v1/system/config/jwks',
     ]);
     expect(envValue(c, 'OIDC_DISCOVERY_URI').value).toBe(
-      'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/.well-known/openid-configuration',
+      'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/.well-known/openid-configuration',
+    );
+    // Discovery, token and keys are HTTPS: the JVM's default trust is the store of Keycloak's CA the prepare step writes.
+    expect(envValue(c, 'OPENMETADATA_OPTS').value).toBe(
+      '-Djavax.net.ssl.trustStore=/opt/openmetadata/truststore/identity.p12 -Djavax.net.ssl.trustStoreType=PKCS12',
     );
     expect(envValue(c, 'AUTHENTICATION_CALLBACK_URL').value).toBe('https://catalog.data.example.com/callback');
     expect(envValue(c, 'OIDC_CALLBACK').value).toBe('https://catalog.data.example.com/callback');
@@ -148,6 +157,19 @@ describe('the server', () => {
   });
 });
 
+describe('the probes', () => {
+  it("ask Dropwizard's health check on the admin port, 8586 /healthcheck, the documented one, for start-up, readiness and liveness", () => {
+    const c = server('k3d');
+    for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe])
+      expect(probe.httpGet).toEqual({ path: '/healthcheck', port: 8586 });
+    const admin = buildFor('k3d')
+      .services.find((s) => s.declaration.name === 'openmetadata')!
+      .declaration.ports.find((p) => p.port === 8586);
+    expect(admin).toEqual({ name: 'admin', port: 8586, http: true });
+    expect(c.ports.map((p: any) => p.containerPort)).toContain(8586);
+  });
+});
+
 describe('key material', () => {
   it('gives a Fernet key of 32 bytes in URL-safe base64, and the same one every time', () => {
     const key = resolved('k3d', 'openmetadata-keys')['fernet-key'];
@@ -182,15 +204,18 @@ describe('key material', () => {
   });
 });
 
-describe('the prepare script, run with sh, sed, base64 and awk', () => {
-  it('writes DER keys Java can read and names the newest numbered migration directory', () => {
+describe('the prepare script, run with sh, sed, base64, awk and keytool', () => {
+  it("writes DER keys Java can read, Keycloak's CA as a trust store, and names the newest numbered migration directory", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'om-prepare-'));
     const keys = resolved('k3d', 'openmetadata-keys');
     fs.mkdirSync(path.join(dir, 'keys'));
     fs.writeFileSync(path.join(dir, 'keys/private_key.pem'), keys['private_key.pem']);
     fs.writeFileSync(path.join(dir, 'keys/public_key.pem'), keys['public_key.pem']);
+    fs.mkdirSync(path.join(dir, 'identity-ca'));
+    fs.writeFileSync(path.join(dir, 'identity-ca/ca.crt'), resolved('k3d', 'keycloak-tls')['ca.crt']);
     for (const d of [
       'om/jwt',
+      'om/truststore',
       'migration',
       ...['1.9.10', '1.12.4', '1.13.6', '1.13.0', 'extension'].map((v) => `om/bootstrap/sql/migrations/native/${v}`),
     ])
@@ -199,8 +224,10 @@ describe('the prepare script, run with sh, sed, base64 and awk', () => {
     const script = prepare
       .replaceAll('/opt/openmetadata', `${dir}/om`)
       .replaceAll('"/keys', `"${dir}/keys`)
+      .replaceAll('"/identity-ca', `"${dir}/identity-ca`)
       .replaceAll('/migration/', `${dir}/migration/`);
     execFileSync('sh', ['-c', script], { stdio: 'pipe' });
+    expect(fs.statSync(path.join(dir, 'om/truststore/identity.p12')).size).toBeGreaterThan(0);
     const der = fs.readFileSync(path.join(dir, 'om/jwt/private_key.der'));
     expect(crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).asymmetricKeyType).toBe('rsa');
     const publicDer = fs.readFileSync(path.join(dir, 'om/jwt/public_key.der'));

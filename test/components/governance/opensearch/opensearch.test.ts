@@ -4,7 +4,12 @@ import * as crypto from 'node:crypto';
 import forge from 'node-forge';
 import { parse } from 'yaml';
 import { randomIds, resolveSecretData, SecretPlan } from '../../../../components/platform/secrets';
-import { buildFor, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
+import { buildFor as buildEnvironment, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
+
+/** The data catalog is off by default on k3d (the laptop budget); these tests turn it on there. */
+const CATALOG_ON = { governance: { openmetadata: { enabled: true } } };
+const buildFor = (env: string, extra: Record<string, any> = {}) =>
+  buildEnvironment(env, env === 'k3d' ? { ...extra, governance: { ...CATALOG_ON.governance, ...extra.governance } } : extra);
 
 const statefulSet = (env: string, extra: Record<string, unknown> = {}) =>
   find(objectsOf(buildFor(env, extra), 'opensearch'), 'StatefulSet', 'opensearch');
