@@ -38,9 +38,20 @@ export const POLARIS_SERVICE = 'polaris';
 export const POLARIS_PORTS = { api: { name: 'api', port: 8181 }, management: { name: 'management', port: 8182 } } as const;
 /** The bucket the Iceberg catalog keeps its tables in. */
 export const WAREHOUSE_BUCKET = 'warehouse';
-/** Root credentials of the realm; a consumer planning a Secret with the same random id gets the same value. */
-export const POLARIS_ROOT_CLIENT_ID = 'root';
-export const POLARIS_ROOT_SECRET_ID = 'polaris/root-client-secret';
+/** The header every request to Polaris names its realm in; the server refuses requests without it. */
+export const POLARIS_REALM_HEADER = 'Polaris-Realm';
+
+/**
+ * A catalog client (a service with an edge to Polaris' API: the engines) signs in as its own
+ * principal, never as root: the storage layer plans this Secret in the client's namespace, and the
+ * catalog bootstrap gives the principal exactly these credentials. `credential` is
+ * `client-id:client-secret`, the form of Iceberg's OAuth2 `credential` setting.
+ */
+export const polarisSecretName = (service: string): string => `${service}-polaris`;
+export const polarisSecretKeys = ['client-id', 'client-secret', 'credential'] as const;
+/** The client's principal role, the only one its tokens carry: scope `PRINCIPAL_ROLE:<role>`, not `ALL`. */
+export const polarisPrincipalRole = (service: string): string => service;
+export const polarisScope = (service: string): string => `PRINCIPAL_ROLE:${polarisPrincipalRole(service)}`;
 
 /** Where the catalog's data lives, as Polaris and its clients reach it. */
 function s3Target(ctx: BuildContext, from: string): S3Target {

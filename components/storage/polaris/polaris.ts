@@ -1,21 +1,23 @@
 // Apache Polaris, the Iceberg REST catalog: metadata in its own database on the platform PostgreSQL
 // (relational JDBC), table data in the `warehouse` bucket on the S3 store. A Job bootstraps the
 // realm and its root credentials with the admin tool, then creates the catalog (path-style S3, no
-// STS, so no credential vending), its grant and the namespaces through the management API. Server
-// pods wait for the schema the Job creates before they start (see renderSchemaWaitScript).
-// Internal only: no public host; Trino and Spark reach it over the in-cluster Service.
+// STS, so no credential vending), its grant and the namespaces through the management API, and a
+// principal of its own for each catalog client (principals.ts): root's credentials reach this Job
+// only. Server pods wait for the schema the Job creates before they start
+// (see renderSchemaWaitScript). Internal only: no public host; Trino and Spark reach it over the
+// in-cluster Service, naming the realm in a header the server requires.
 import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-28';
-import { platformConfigMap, platformDeployment, platformJob, platformService, secretEnv } from '../../base/workload';
+import { contentChecksum, platformConfigMap, platformDeployment, platformJob, platformService, secretEnv } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
+import { memoryToBytes } from '../../platform/quantity';
 import { literal, randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, Sized, withDefaults } from '../../platform/service';
 import {
   catalogPlan,
   databaseSecretName,
   POLARIS_PORTS,
-  POLARIS_ROOT_CLIENT_ID,
-  POLARIS_ROOT_SECRET_ID,
+  POLARIS_REALM_HEADER,
   POLARIS_SERVICE,
   s3SecretName,
   WAREHOUSE_BUCKET,
@@ -28,11 +30,15 @@ import {
   renderSchemaWaitScript,
   rootCredentialsFile,
 } from './bootstrap';
+import { CatalogClient, catalogClients, CLIENT_SECRETS_DIR, CLIENT_SECRETS_SECRET, planClientSecrets } from './principals';
 
-/** Root credentials of the realm (their client id and secret's random id are in contract.ts, for consumers). */
+/**
+ * Root credentials of the realm, for the bootstrap Job alone. Not in the contract: no other
+ * service can plan a Secret holding the same value.
+ */
 export const POLARIS_ROOT_SECRET = 'polaris-root';
-/** Also exported here: test/components/compute/spark/spark.test.ts imports it from this file. */
-export { POLARIS_ROOT_SECRET_ID };
+export const POLARIS_ROOT_CLIENT_ID = 'root';
+export const POLARIS_ROOT_SECRET_ID = 'polaris/root-client-secret';
 const TOKEN_KEY_SECRET = 'polaris-token-key';
 
 /** The region the internal S3 store answers to (SeaweedFS accepts any; clients need one). */
@@ -43,8 +49,14 @@ const APP_DIR = '/deployments';
 const CONFIG_DIR = `${APP_DIR}/config`;
 const ROOT_CREDENTIALS_DIR = '/etc/polaris-root';
 
+/**
+ * Polaris documents no minimum; its image (runtime/server/src/main/docker/Dockerfile.jvm, on
+ * ubi9/openjdk-21-runtime) sizes the heap by run-java.sh's JAVA_MAX_MEM_RATIO, a share of the limit
+ * (80% unless set), which on a small limit leaves too little for metaspace and threads: heapRatio
+ * keeps 384Mi off-heap. Small: a 384 MiB heap on a 768Mi limit; the request is an idle catalog.
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
-  small: { replicas: 1, cpu: '250m', memory: '768Mi', cpuLimit: '1', memoryLimit: '1Gi' },
+  small: { replicas: 1, cpu: '250m', memory: '512Mi', cpuLimit: '1', memoryLimit: '768Mi' },
   medium: { replicas: 2, cpu: '500m', memory: '1Gi', cpuLimit: '2' },
   large: { replicas: 3, cpu: '1', memory: '2Gi', cpuLimit: '4' },
 };
@@ -55,6 +67,12 @@ const BOOTSTRAP_SIZING: Sized<ComponentSizing> = {
   large: { replicas: 1, cpu: '100m', memory: '384Mi', cpuLimit: '1', memoryLimit: '512Mi' },
 };
 const HELPER_SIZING: ComponentSizing = { replicas: 1, cpu: '10m', memory: '32Mi', cpuLimit: '200m', memoryLimit: '64Mi' };
+
+/** The heap's share of the container limit (JAVA_MAX_MEM_RATIO), keeping 384Mi for everything else; 50 to 80%. */
+export function heapRatio(sizing: ComponentSizing): number {
+  const limitMi = memoryToBytes(sizing.memoryLimit ?? sizing.memory) / 2 ** 20;
+  return Math.max(50, Math.min(80, Math.floor((100 * (limitMi - 384)) / limitMi)));
+}
 
 /** Polaris' declaration does not depend on the environment: its catalog settings are used at build time. */
 function declare(): ServiceDeclaration {
@@ -119,11 +137,17 @@ function applicationProperties(): string {
     `polaris.authentication.token-broker.symmetric-key.file=${CONFIG_DIR}/symmetric.key`,
     '# Catalogs live on the S3 store only.',
     'polaris.features."SUPPORTED_CATALOG_STORAGE_TYPES"=["S3"]',
+    '# Every client names the realm (token requests too); a request without the header is refused,',
+    '# not served from the default realm.',
+    `polaris.realm-context.header-name=${POLARIS_REALM_HEADER}`,
+    'polaris.realm-context.require-header=true',
+    "# The bootstrap sets each client principal's credentials to those of the client's Secret.",
+    'polaris.features."ENABLE_CREDENTIAL_RESET"=true',
     '',
   ].join('\n');
 }
 
-function buildSecrets(ctx: BuildContext, realm: string): void {
+function buildSecrets(ctx: BuildContext, realm: string, clients: CatalogClient[]): void {
   const namespace = ctx.namespaceOf(POLARIS_SERVICE);
   ctx.addSecret({
     name: POLARIS_ROOT_SECRET,
@@ -145,16 +169,20 @@ function buildSecrets(ctx: BuildContext, realm: string): void {
     service: POLARIS_SERVICE,
     data: { 'symmetric.key': randomValue(`${POLARIS_SERVICE}/token-key`, 64) },
   });
+  planClientSecrets(ctx, clients);
 }
 
 function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, plan: CatalogPlan): void {
-  const config = platformConfigMap(scope, ctx, self, 'server', 'config', { 'application.properties': applicationProperties() });
+  const files = { 'application.properties': applicationProperties() };
+  const config = platformConfigMap(scope, ctx, self, 'server', 'config', files);
   const s3 = s3SecretName(POLARIS_SERVICE);
   const management = POLARIS_PORTS.management.name;
   platformService(scope, ctx, self, { component: 'server', ports: [POLARIS_PORTS.api.name, management] });
   platformDeployment(scope, ctx, self, {
     component: 'server',
     user: POLARIS_USER,
+    // Quarkus reads application.properties only at start: a change (the realm header rule) rolls the pods.
+    annotations: { 'checksum/config': contentChecksum(files) },
     initContainers: [
       {
         name: 'wait-for-schema',
@@ -180,6 +208,7 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
           { name: 'AWS_REGION', value: plan.s3.region },
           // No trace collector is declared; the SDK would otherwise export to localhost.
           { name: 'QUARKUS_OTEL_SDK_DISABLED', value: 'true' },
+          { name: 'JAVA_MAX_MEM_RATIO', value: String(heapRatio(ctx.sizing(POLARIS_SERVICE, 'server'))) },
         ],
         ports: [POLARIS_PORTS.api.name, management],
         volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
@@ -204,8 +233,8 @@ function buildServer(scope: Construct, ctx: BuildContext, self: ServiceDeclarati
   });
 }
 
-function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, plan: CatalogPlan): void {
-  const files = platformConfigMap(scope, ctx, self, 'bootstrap', 'script', catalogBootstrapFiles(plan));
+function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, plan: CatalogPlan, clients: CatalogClient[]): void {
+  const files = platformConfigMap(scope, ctx, self, 'bootstrap', 'script', catalogBootstrapFiles(plan, clients));
   platformJob(scope, ctx, self, {
     component: 'bootstrap',
     user: POLARIS_USER,
@@ -232,7 +261,10 @@ function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclar
           secretEnv('ROOT_CLIENT_ID', POLARIS_ROOT_SECRET, 'client-id'),
           secretEnv('ROOT_CLIENT_SECRET', POLARIS_ROOT_SECRET, 'client-secret'),
         ],
-        volumeMounts: [{ name: 'files', mountPath: BOOTSTRAP_DIR, readOnly: true }],
+        volumeMounts: [
+          { name: 'files', mountPath: BOOTSTRAP_DIR, readOnly: true },
+          ...(clients.length ? [{ name: 'client-secrets', mountPath: CLIENT_SECRETS_DIR, readOnly: true }] : []),
+        ],
         writablePaths: ['/tmp'],
         sizing: HELPER_SIZING,
       },
@@ -243,6 +275,7 @@ function buildBootstrap(scope: Construct, ctx: BuildContext, self: ServiceDeclar
         secret: { secretName: POLARIS_ROOT_SECRET, defaultMode: 0o440, items: [{ key: 'credentials.json', path: 'credentials.json' }] },
       },
       { name: 'files', configMap: { name: files.name } },
+      ...(clients.length ? [{ name: 'client-secrets', secret: { secretName: CLIENT_SECRETS_SECRET, defaultMode: 0o440 } }] : []),
     ],
   });
 }
@@ -253,8 +286,9 @@ export const polarisDefinition: ServiceDefinition = {
   declare,
   build: (scope, ctx, self) => {
     const plan = catalogPlan(ctx, POLARIS_SERVICE);
-    buildSecrets(ctx, plan.realm);
+    const clients = catalogClients(ctx.services);
+    buildSecrets(ctx, plan.realm, clients);
     buildServer(scope, ctx, self, plan);
-    buildBootstrap(scope, ctx, self, plan);
+    buildBootstrap(scope, ctx, self, plan, clients);
   },
 };

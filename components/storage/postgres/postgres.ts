@@ -16,8 +16,13 @@ const DATA_PATH = '/var/lib/postgresql/data';
 /** The official image's postgres user; files on the volume must belong to it. */
 const POSTGRES_USER = { uid: 999, gid: 999 };
 
+/**
+ * Small: shared_buffers of 256MB (a quarter of the limit) is twice PostgreSQL's default of 128MB
+ * (postgresql.org/docs/current/runtime-config-resource.html); an idle laptop instance touches a
+ * fraction of it, so the request is what it uses, the limit what it may grow to.
+ */
 const SERVER_SIZING: Sized<ComponentSizing> = {
-  small: { replicas: 1, cpu: '250m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' },
+  small: { replicas: 1, cpu: '250m', memory: '256Mi', cpuLimit: '1', memoryLimit: '1Gi' },
   medium: { replicas: 1, cpu: '1', memory: '4Gi', cpuLimit: '4' },
   large: { replicas: 1, cpu: '2', memory: '8Gi', cpuLimit: '8' },
 };

@@ -33,10 +33,12 @@ const sized = (small: ComponentSizing, medium: ComponentSizing, large: Component
 
 /**
  * One process for everything; small fits a laptop next to the rest of the platform. The filer's
- * leveldb store alone may cache up to 8 x 48 MiB (block cache and write buffer per shard).
+ * leveldb store alone may cache up to 8 x 48 MiB (block cache and write buffer per shard), so the
+ * limit holds that; idle, with the few volumes of a laptop (each volume's index in memory, 16 bytes
+ * per file: github.com/seaweedfs/seaweedfs/wiki/Optimization), it uses far less, which is the request.
  */
 const SERVER_SIZING = sized(
-  { replicas: 1, cpu: '100m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' },
+  { replicas: 1, cpu: '100m', memory: '256Mi', cpuLimit: '1', memoryLimit: '1Gi' },
   { replicas: 1, cpu: '500m', memory: '1Gi', cpuLimit: '2', memoryLimit: '2Gi' },
   { replicas: 1, cpu: '1', memory: '2Gi', cpuLimit: '4', memoryLimit: '4Gi' },
 );

@@ -1,7 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PlatformBuild } from '../../../../components/platform/build';
@@ -12,9 +10,12 @@ import { polarisDefinition } from '../../../../components/storage/polaris/polari
 import { CATALOG_SCRIPT, renderSchemaWaitScript } from '../../../../components/storage/polaris/bootstrap';
 import { postgresDefinition } from '../../../../components/storage/postgres/postgres';
 import { podSecurityLevel } from '../../../../components/base/pod-security';
+import { contentChecksum } from '../../../../components/base/workload';
 import { validateSchema } from '../../../../policies/validation/schema';
 import { buildFor, ENVIRONMENTS, find } from '../../../helpers/build';
 import { describeWithPostgres, PG_BIN_DIR, startPostgres, type PostgresServer } from '../../../support/postgres-server';
+import { FakePolaris, REALM, ROOT_SECRET } from './fake-polaris';
+import { BUSYBOX, busyboxBin, run, SH, shell, USERLANDS } from './script-harness';
 
 /** Stands in for the S3 store (built elsewhere): Polaris' bucket use implies an edge to it. */
 const s3Store: ServiceDefinition = {
@@ -133,6 +134,18 @@ describe('Polaris server', () => {
       kind: 'random',
       id: 'polaris/token-key',
       length: 64,
+    });
+  });
+
+  it('refuses requests that do not name the realm in the Polaris-Realm header, instead of serving the default realm', () => {
+    const properties: string = find(built.objects, 'ConfigMap', 'polaris-config').data['application.properties'];
+    expect(properties).toContain('polaris.realm-context.header-name=Polaris-Realm\n');
+    expect(properties).toContain('polaris.realm-context.require-header=true\n');
+    // The bootstrap sets the clients' credentials with the management API's reset endpoint.
+    expect(properties).toContain('polaris.features."ENABLE_CREDENTIAL_RESET"=true\n');
+    // Read only at start: a change of the file rolls the pods.
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
+      'checksum/config': contentChecksum({ 'application.properties': properties }),
     });
   });
 
@@ -286,7 +299,7 @@ describe('Polaris bootstrap Job', () => {
     const data = find(custom.objects, 'ConfigMap', 'polaris-bootstrap-script').data;
     expect(Object.keys(data).filter((k) => k.startsWith('namespace-'))).toEqual(['namespace-bronze.json', 'namespace-gold.json']);
     expect(JSON.parse(data['namespace-gold.json'])).toEqual({ namespace: ['gold'], properties: {} });
-    expect(data[CATALOG_SCRIPT]).toContain('for namespace in bronze gold; do');
+    expect(data[CATALOG_SCRIPT]).toContain("NAMESPACES='bronze gold'\n");
     expect(data[CATALOG_SCRIPT]).toContain('/api/catalog/v1/lake/namespaces');
     expect(JSON.parse(data['catalog.json']).catalog.properties['default-base-location']).toBe('s3://platform-warehouse/lake');
     expect(env(containerOf(find(custom.objects, 'Job', 'polaris-bootstrap'), 'create-catalog'), 'POLARIS_REALM').value).toBe('LAKE');
@@ -306,47 +319,6 @@ describe('Polaris bootstrap Job', () => {
 // ---------------------------------------------------------------------------------------------
 // The generated scripts, run for real: sh from this machine, real curl and psql.
 
-const SH = '/bin/sh';
-const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((f) => fs.existsSync(f));
-
-/**
- * Userlands to run the scripts in: this machine's sh (dash here) and, when busybox is installed,
- * busybox sh, sed, mktemp and friends in front of the real curl, as in the Alpine-based curl image.
- */
-interface Userland {
-  name: string;
-  shell: string;
-  /** Prepended to PATH. */
-  binDir?: string;
-}
-const USERLANDS: Userland[] = [{ name: 'sh', shell: SH }];
-if (BUSYBOX) USERLANDS.push({ name: 'busybox', shell: BUSYBOX });
-else console.warn('busybox is not installed: the generated scripts are run with /bin/sh only');
-
-function run(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const PATH = [env.PATH, process.env.PATH ?? '/usr/bin:/bin'].filter(Boolean).join(':');
-  return new Promise((resolve) => {
-    execFile(command, args, { env: { ...env, PATH }, timeout: timeoutMs }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** The shell command for a userland: busybox runs its sh applet. */
-const shell = (u: Userland, args: string[]): [string, string[]] => (u.shell === BUSYBOX ? [u.shell, ['sh', ...args]] : [u.shell, args]);
-
-/** A directory of busybox applet links, so the script's sed, mktemp, cat, rm and sleep are busybox's too. */
-function busyboxBin(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
-  for (const applet of ['sh', 'sed', 'mktemp', 'cat', 'rm', 'sleep']) fs.symlinkSync(BUSYBOX!, path.join(dir, applet));
-  return dir;
-}
-
 describe.each(USERLANDS)('generated scripts are valid POSIX sh ($name)', (userland) => {
   const files = find(polarisOf(build('k3d')).objects, 'ConfigMap', 'polaris-bootstrap-script').data;
 
@@ -359,84 +331,6 @@ describe.each(USERLANDS)('generated scripts are valid POSIX sh ($name)', (userla
     expect(result.code).toBe(0);
   });
 });
-
-interface Recorded {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-const CLIENT_SECRET = 'pa:ss"wo\\rd-7f3a';
-const TOKEN = 'eyJ.fake-token.sig';
-
-/** A small stand-in for Polaris: token, catalog, grant and namespace calls, with conflicts on repeats. */
-class FakePolaris {
-  readonly requests: Recorded[] = [];
-  readonly catalogs = new Set<string>();
-  readonly namespaces = new Set<string>();
-  grants = 0;
-  notReadyFor = 0;
-  failOn?: { method: string; path: string };
-  private server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      const [status, payload] = this.answer(req.method!, req.url!, req.headers, body);
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(payload));
-    });
-  });
-
-  private answer(method: string, url: string, headers: http.IncomingHttpHeaders, body: string): [number, object] {
-    if (url === '/q/health/ready') return this.notReadyFor-- > 0 ? [503, { status: 'DOWN' }] : [200, { status: 'UP' }];
-    if (this.failOn && this.failOn.method === method && this.failOn.path === url)
-      return [500, { error: { message: 'Database is on fire', type: 'RuntimeException', code: 500 } }];
-    if (method === 'POST' && url === '/api/catalog/v1/oauth/tokens') {
-      const basic = `Basic ${Buffer.from(`root:${CLIENT_SECRET}`).toString('base64')}`;
-      if (headers.authorization !== basic) return [401, { error: 'invalid_client' }];
-      if (body !== 'grant_type=client_credentials&scope=PRINCIPAL_ROLE:ALL') return [400, { error: 'invalid_request' }];
-      return [
-        200,
-        { access_token: TOKEN, token_type: 'bearer', issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', expires_in: 3600 },
-      ];
-    }
-    if (headers.authorization !== `Bearer ${TOKEN}`) return [401, { error: { message: 'Not authorized', code: 401 } }];
-    if (headers['polaris-realm'] !== 'POLARIS') return [400, { error: { message: 'unknown realm', code: 400 } }];
-    if (method === 'POST' && url === '/api/management/v1/catalogs') {
-      const name = JSON.parse(body).catalog.name;
-      if (this.catalogs.has(name)) return [409, { error: { message: `Cannot create Catalog ${name}. Catalog already exists`, code: 409 } }];
-      this.catalogs.add(name);
-      return [201, JSON.parse(body).catalog];
-    }
-    const grant = url.match(/^\/api\/management\/v1\/catalogs\/([^/]+)\/catalog-roles\/catalog_admin\/grants$/);
-    if (method === 'PUT' && grant) {
-      if (!this.catalogs.has(grant[1])) return [404, { error: { message: 'no catalog', code: 404 } }];
-      this.grants++;
-      return [201, {}];
-    }
-    const ns = url.match(/^\/api\/catalog\/v1\/([^/]+)\/namespaces$/);
-    if (method === 'POST' && ns) {
-      const key = `${ns[1]}.${JSON.parse(body).namespace.join('.')}`;
-      if (this.namespaces.has(key))
-        return [409, { error: { message: `Namespace already exists: ${key}`, type: 'AlreadyExistsException', code: 409 } }];
-      this.namespaces.add(key);
-      return [200, { namespace: JSON.parse(body).namespace, properties: {} }];
-    }
-    return [404, { error: { message: `no route ${method} ${url}`, code: 404 } }];
-  }
-
-  listen(): Promise<string> {
-    return new Promise((resolve) =>
-      this.server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}`)),
-    );
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe.each(USERLANDS)('catalog script against a fake Polaris ($name userland, real curl)', (userland) => {
   const files: Record<string, string> = find(polarisOf(build('k3d')).objects, 'ConfigMap', 'polaris-bootstrap-script').data;
@@ -465,16 +359,16 @@ describe.each(USERLANDS)('catalog script against a fake Polaris ($name userland,
       PATH: bin ?? '',
       POLARIS_URL: url,
       POLARIS_MANAGEMENT_URL: url,
-      POLARIS_REALM: 'POLARIS',
+      POLARIS_REALM: REALM,
       ROOT_CLIENT_ID: 'root',
-      ROOT_CLIENT_SECRET: CLIENT_SECRET,
+      ROOT_CLIENT_SECRET: ROOT_SECRET,
       BOOTSTRAP_FILES: dir,
       WAIT_SECONDS: '0',
       TMPDIR: dir,
       ...env,
     });
   const expectNoCredentials = (output: string) => {
-    expect(output).not.toContain(TOKEN);
+    for (const issued of polaris.issued) expect(output).not.toContain(issued);
     expect(output).not.toContain('pa:ss');
   };
 
@@ -492,7 +386,7 @@ describe.each(USERLANDS)('catalog script against a fake Polaris ($name userland,
     if (bin) expect(fs.readlinkSync(path.join(bin, 'sed'))).toBe(BUSYBOX);
     expect([...polaris.catalogs]).toEqual(['warehouse']);
     expect([...polaris.namespaces]).toEqual(['warehouse.raw', 'warehouse.staging', 'warehouse.curated']);
-    expect(polaris.grants).toBe(1);
+    expect(polaris.grantsOf('warehouse', 'catalog_admin')).toEqual([{ type: 'catalog', privilege: 'CATALOG_MANAGE_CONTENT' }]);
     expect(polaris.requests.filter((r) => r.url === '/q/health/ready')).toHaveLength(3);
     const catalog = polaris.requests.find((r) => r.url === '/api/management/v1/catalogs')!;
     expect(catalog.headers['content-type']).toBe('application/json');
