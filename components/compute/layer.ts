@@ -1,4 +1,4 @@
-// The compute layer: Trino (federated SQL), Spark with Spark Connect, dbt Core.
+// The compute layer: Trino (federated SQL), Spark with Spark Connect and its history server, dbt Core.
 // Its cdk8s style is here (`new ComputeChart(app, id, props)`); its Pulumi style, from the same props, is
 // `new ComputeLayer(name, props, opts)` in resource.ts, kept apart so the offline render never loads Pulumi.
 import type { Construct } from 'constructs';
@@ -8,12 +8,13 @@ import type { LayerDefinition, LayerProps } from '../platform/platform';
 import { computeSliceSchema } from './schema';
 import { dbtDefinition } from './dbt/dbt';
 import { sparkDefinition } from './spark/spark';
+import { sparkHistoryDefinition } from './spark-history/spark-history';
 import { trinoDefinition } from './trino/trino';
 
 export const computeLayer: LayerDefinition<typeof computeSliceSchema> = {
   placement: 'compute',
   schema: computeSliceSchema,
-  services: [trinoDefinition, sparkDefinition, dbtDefinition],
+  services: [trinoDefinition, sparkDefinition, sparkHistoryDefinition, dbtDefinition],
 };
 
 export type ComputeLayerProps = LayerProps<z.infer<typeof computeSliceSchema>>;

@@ -7,7 +7,7 @@ import { trinoSchema } from './trino/schema';
 
 export const computeSchema = z.strictObject({
   trino: trinoSchema.describe('Federated SQL: workers, AI functions.'),
-  spark: sparkSchema.describe('Spark standalone with Spark Connect.'),
+  spark: sparkSchema.describe('Spark Connect, running its tasks itself (local) or on standalone workers, and its history server.'),
   dbt: dbtSchema.describe('dbt Core runs against Trino.'),
 });
 export type ComputeConfig = z.infer<typeof computeSchema>;

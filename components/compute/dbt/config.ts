@@ -34,6 +34,8 @@ export const PATHS = {
   oidc: '/etc/dbt/oidc',
   /** Trino's CA certificate (ca.crt). */
   trinoCa: '/etc/dbt/trino-ca',
+  /** Keycloak's CA certificate (ca.crt), for the sign-in on its HTTPS back channel. */
+  keycloakCa: '/etc/dbt/keycloak-ca',
   sample: '/dbt/project',
   git: '/dbt/git',
 } as const;
@@ -75,14 +77,17 @@ export const RUN_SCRIPT = 'run.sh';
 
 /**
  * Prints an access token for dbt's client: the OAuth2 client-credentials grant (RFC 6749 4.4)
- * with HTTP Basic client authentication, id and secret read from the mounted Secret's files.
+ * with HTTP Basic client authentication, id and secret read from the mounted Secret's files, over
+ * HTTPS checked against DBT_SIGN_IN_CA_FILE (Keycloak's CA) when set, else the system's trust.
  */
 export function signInScript(): string {
   return `# Prints an access token (a JWT) for dbt's service identity: the OAuth2 client-credentials grant
 # on the identity provider's back channel, client id and secret read from the mounted Secret.
+# The server's certificate is checked against DBT_SIGN_IN_CA_FILE alone when it is set.
 import base64
 import json
 import os
+import ssl
 import urllib.parse
 import urllib.request
 
@@ -101,7 +106,8 @@ request = urllib.request.Request(
         "Content-Type": "application/x-www-form-urlencoded",
     },
 )
-with urllib.request.urlopen(request, timeout=30) as reply:
+tls = ssl.create_default_context(cafile=os.environ.get("DBT_SIGN_IN_CA_FILE") or None)
+with urllib.request.urlopen(request, timeout=30, context=tls) as reply:
     print(json.load(reply)["access_token"])
 `;
 }

@@ -13,7 +13,7 @@ import type { PlatformConfig } from '../../../environments/schema';
 import type { BuildContext } from '../../platform/context';
 import { namespaceName } from '../../platform/layers';
 import { ServiceDeclaration, ServiceDefinition, Sized, ComponentSizing, withDefaults } from '../../platform/service';
-import { oidcEndpoints, oidcSecretName } from '../../governance/contract';
+import { IDENTITY_CA_KEY, identityCa, identityCaVolume, oidcEndpoints, oidcSecretName } from '../../governance/contract';
 import {
   configMapKey,
   DBT_PACKAGES,
@@ -39,6 +39,10 @@ export const DBT_TOKEN_LIFESPAN_SECONDS = RUN_DEADLINE_SECONDS;
 /** The git-sync image's user; git-sync and Python both run as it (HOME=/tmp). */
 const DBT_USER = { uid: 65533, gid: 65533 };
 
+/**
+ * dbt Core documents no minimum: one Python process with the Trino adapter, which waits on Trino;
+ * it runs as a Job, so it holds nothing between runs (not in the laptop budget's long-running sum).
+ */
 const BUILD_SIZING: Sized<ComponentSizing> = {
   small: { replicas: 1, cpu: '100m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' },
   medium: { replicas: 1, cpu: '200m', memory: '768Mi', cpuLimit: '2', memoryLimit: '1536Mi' },
@@ -134,6 +138,8 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
   const files = dbtConfigFiles(ctx);
   const config = platformConfigMap(scope, ctx, self, 'build', 'config', files).name;
   const sample = dbt.project.mode === 'sample' ? sampleProjectFiles() : undefined;
+  // Keycloak's CA for the sign-in; none for an identity provider outside the platform (system trust).
+  const keycloakCa = identityCa(ctx, DBT_SERVICE);
   const project = sample
     ? platformConfigMap(
         scope,
@@ -185,6 +191,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
           { name: 'DBT_LOG_PATH', value: '/tmp/dbt/logs' },
           { name: 'DBT_SEND_ANONYMOUS_USAGE_STATS', value: 'false' },
           { name: 'DBT_SIGN_IN_URL', value: oidcEndpoints(ctx, DBT_SERVICE).token },
+          ...(keycloakCa ? [{ name: 'DBT_SIGN_IN_CA_FILE', value: `${PATHS.keycloakCa}/${IDENTITY_CA_KEY}` }] : []),
           { name: 'DBT_CLIENT_ID_FILE', value: `${PATHS.oidc}/client-id` },
           { name: 'DBT_CLIENT_SECRET_FILE', value: `${PATHS.oidc}/client-secret` },
         ],
@@ -193,6 +200,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
           { name: 'profiles', mountPath: PATHS.profiles, readOnly: true },
           { name: 'oidc', mountPath: PATHS.oidc, readOnly: true },
           { name: 'trino-ca', mountPath: PATHS.trinoCa, readOnly: true },
+          ...(keycloakCa ? [{ name: 'keycloak-ca', mountPath: PATHS.keycloakCa, readOnly: true }] : []),
           { name: 'project', mountPath: sample ? PATHS.sample : PATHS.git, readOnly: true },
         ],
         writablePaths: [PATHS.venv, '/tmp'],
@@ -207,6 +215,7 @@ function buildCronJob(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
         name: 'trino-ca',
         secret: { secretName: trinoCaSecret(ctx, DBT_SERVICE), defaultMode: 0o444, items: [{ key: TRINO_CA_KEY, path: TRINO_CA_KEY }] },
       },
+      ...(keycloakCa ? [identityCaVolume('keycloak-ca', keycloakCa)] : []),
       ...projectVolumes(ctx, project),
     ],
   });

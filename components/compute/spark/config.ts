@@ -1,79 +1,18 @@
-// Spark's configuration, derived from the model: the sizing of each role per profile (executor
-// settings consistent with the workers that run them), the spark-defaults of the master, the
-// workers and the Spark Connect server, and the Connect server's start script.
+// Spark's configuration, derived from the model: the spark-defaults of the master, the workers and
+// the Spark Connect server (executor settings consistent with the workers that run them, or the
+// local mode's task slots), and the Connect server's start script. Sizing is in sizing.ts.
 //
 // Settings are Spark 4.1's documented ones (docs/configuration.md, spark-standalone.md,
 // monitoring.md), Iceberg's Spark catalog and S3FileIO properties (docs/spark-configuration.md,
 // docs/aws.md) and Hadoop S3A's (hadoop-aws index.md).
 import type { SizingProfile } from '../../../environments/schema';
-import type { ComponentSizing, Sized } from '../../platform/service';
-import { memoryToBytes } from '../../platform/quantity';
 import { classPath } from './jars';
-import { ICEBERG_CATALOG, POLARIS_SCOPE } from '../trino/catalogs';
+import { driverHeapMi, SPARK_PROFILES, SparkMode } from './sizing';
+import { ICEBERG_CATALOG } from '../trino/catalogs';
+import { POLARIS_REALM_HEADER } from '../../storage/contract';
 
-/** What a Spark JVM uses beyond its heap (metaspace, threads, direct buffers): Spark's own estimate, max(384 MiB, 10%). */
-export const jvmOverheadMi = (heapMi: number): number => Math.max(384, Math.ceil(heapMi * 0.1));
-/** The master and worker daemons are small JVMs: their heap (SPARK_DAEMON_MEMORY) plus this. */
-export const DAEMON_NATIVE_MI = 128;
-
-export interface WorkerSizing {
-  /** Task slots the worker offers; the Connect server's executor takes them all. */
-  cores: number;
-  /** The executor heap; also what the worker offers the master (SPARK_WORKER_MEMORY). */
-  executorMemoryMi: number;
-  daemonHeapMi: number;
-}
-
-export interface SparkProfile {
-  master: { daemonHeapMi: number };
-  worker: WorkerSizing;
-  connect: { driverMemoryMi: number };
-}
-
-/**
- * Per profile: small is the least Spark runs with (a 512 MiB heap is just above the 450 MiB its
- * memory manager requires) so it fits a laptop next to the platform; large is a cluster's.
- */
-export const SPARK_PROFILES: Sized<SparkProfile> = {
-  small: {
-    master: { daemonHeapMi: 128 },
-    worker: { cores: 1, executorMemoryMi: 512, daemonHeapMi: 128 },
-    connect: { driverMemoryMi: 512 },
-  },
-  medium: {
-    master: { daemonHeapMi: 256 },
-    worker: { cores: 2, executorMemoryMi: 3072, daemonHeapMi: 256 },
-    connect: { driverMemoryMi: 2048 },
-  },
-  large: {
-    master: { daemonHeapMi: 512 },
-    worker: { cores: 4, executorMemoryMi: 6144, daemonHeapMi: 256 },
-    connect: { driverMemoryMi: 4096 },
-  },
-};
-
-/** Container sizing; the memory limits must hold the JVMs above (spark-config tests check every profile). */
-export function sparkSizing(workers: number): Record<'master' | 'worker' | 'connect', Sized<ComponentSizing>> {
-  return {
-    master: {
-      small: { replicas: 1, cpu: '100m', memory: '384Mi', cpuLimit: '500m' },
-      medium: { replicas: 1, cpu: '100m', memory: '768Mi', cpuLimit: '1' },
-      large: { replicas: 1, cpu: '250m', memory: '1Gi', cpuLimit: '1' },
-    },
-    worker: {
-      small: { replicas: workers, cpu: '250m', memory: '1152Mi', cpuLimit: '1' },
-      medium: { replicas: workers, cpu: '1', memory: '4Gi', cpuLimit: '2' },
-      large: { replicas: workers, cpu: '2', memory: '8Gi', cpuLimit: '4' },
-    },
-    connect: {
-      small: { replicas: 1, cpu: '250m', memory: '1Gi', cpuLimit: '1' },
-      medium: { replicas: 1, cpu: '500m', memory: '3Gi', cpuLimit: '2' },
-      large: { replicas: 1, cpu: '1', memory: '6Gi', cpuLimit: '4' },
-    },
-  };
-}
-
-export const mebibytes = (quantity: string): number => Math.floor(memoryToBytes(quantity) / 2 ** 20);
+export { DAEMON_NATIVE_MI, jvmOverheadMi, mebibytes, SPARK_PROFILES, sparkSizing } from './sizing';
+export type { SparkMode, SparkProfile, WorkerSizing } from './sizing';
 
 /** The Spark SQL name of the Iceberg catalog: Trino's, so SQL reads the same in both engines. */
 export { ICEBERG_CATALOG };
@@ -100,6 +39,8 @@ export interface SparkWiring {
   masterUrl: string;
   polarisUri: string;
   realm: string;
+  /** Spark's own principal role, the only one its tokens ask for. */
+  scope: string;
   warehouse: string;
   s3: { endpoint: string; region: string; pathStyle: boolean };
   eventLogBucket: string;
@@ -142,11 +83,20 @@ export function workerDefaults(): string {
   ]);
 }
 
-/** The Connect server is the driver of the one application the cluster runs. */
-export function connectDefaults(profile: SizingProfile, wiring: SparkWiring): string {
-  const { worker, connect } = SPARK_PROFILES[profile];
+/** Executors on the standalone workers: one per worker, with all of its cores and the memory it offers. */
+function executorDefaults(profile: SizingProfile): Conf {
+  const { worker } = SPARK_PROFILES[profile];
+  return [
+    ['spark.executor.cores', worker.cores],
+    ['spark.executor.memory', `${worker.executorMemoryMi}m`],
+    ['spark.executor.extraClassPath', classPath(JARS_DIR, 'executor')],
+  ];
+}
+
+/** The Connect server is the driver of the one application the cluster runs (and, in local mode, its executor). */
+export function connectDefaults(profile: SizingProfile, wiring: SparkWiring, mode: SparkMode = 'standalone'): string {
   const catalog = `spark.sql.catalog.${ICEBERG_CATALOG}`;
-  return render('Spark Connect server (the driver)', [
+  return render(`Spark Connect server (the driver${mode === 'local' ? ', running its tasks itself' : ''})`, [
     ['spark.master', wiring.masterUrl],
     ['spark.connect.grpc.binding.port', SPARK_PORTS.connect.port],
     ['spark.driver.bindAddress', '0.0.0.0'],
@@ -156,12 +106,9 @@ export function connectDefaults(profile: SizingProfile, wiring: SparkWiring): st
     ['spark.ui.port', SPARK_PORTS.ui.port],
     // A port already taken fails loudly instead of moving to one the NetworkPolicies do not allow.
     ['spark.port.maxRetries', 0],
-    ['spark.driver.memory', `${connect.driverMemoryMi}m`],
-    // One executor per worker, with all of its cores and the memory it offers.
-    ['spark.executor.cores', worker.cores],
-    ['spark.executor.memory', `${worker.executorMemoryMi}m`],
+    ['spark.driver.memory', `${driverHeapMi(profile, mode)}m`],
     ['spark.driver.extraClassPath', classPath(JARS_DIR, 'driver')],
-    ['spark.executor.extraClassPath', classPath(JARS_DIR, 'executor')],
+    ...(mode === 'standalone' ? executorDefaults(profile) : []),
     ['spark.sql.extensions', 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions'],
     ['spark.sql.defaultCatalog', ICEBERG_CATALOG],
     [catalog, 'org.apache.iceberg.spark.SparkCatalog'],
@@ -169,9 +116,10 @@ export function connectDefaults(profile: SizingProfile, wiring: SparkWiring): st
     [`${catalog}.uri`, wiring.polarisUri],
     [`${catalog}.oauth2-server-uri`, `${wiring.polarisUri}/v1/oauth/tokens`],
     // Polaris returns invalid_scope without it.
-    [`${catalog}.scope`, POLARIS_SCOPE],
+    [`${catalog}.scope`, wiring.scope],
     [`${catalog}.warehouse`, wiring.warehouse],
-    [`${catalog}.header.Polaris-Realm`, wiring.realm],
+    // Sent with every request, token requests included: Polaris refuses requests without it.
+    [`${catalog}.header.${POLARIS_REALM_HEADER}`, wiring.realm],
     // No credential vending (the S3 store has no STS): files are read and written with Spark's own S3 identity.
     [`${catalog}.io-impl`, 'org.apache.iceberg.aws.s3.S3FileIO'],
     [`${catalog}.s3.endpoint`, wiring.s3.endpoint],

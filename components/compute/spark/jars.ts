@@ -62,6 +62,9 @@ export const fileName = (jar: MavenJar): string => `${jar.artifact}-${jar.versio
 
 export const jarsFor = (role: 'driver' | 'executor'): MavenJar[] => SPARK_JARS.filter((j) => role === 'driver' || j.executors);
 
+/** What reading and writing event logs in a bucket takes (S3A): all the history server adds to its image. */
+export const S3A_JARS: MavenJar[] = SPARK_JARS.filter((j) => j.artifact === 'hadoop-aws' || j.group === 'software.amazon.awssdk');
+
 /** The JVM class path entry for a role's jars, explicit and ordered (a `dir/*` wildcard has no defined order). */
 export const classPath = (dir: string, role: 'driver' | 'executor'): string =>
   jarsFor(role)

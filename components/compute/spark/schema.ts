@@ -1,10 +1,10 @@
-// Spark's stack config: the standalone workers and where the jars Spark needs come from.
+// Spark's stack config: local or standalone master, the standalone workers, where the jars Spark needs
+// come from, and how long the history server keeps event logs.
 import { z } from 'zod';
+import { cidr } from '../../../environments/fields';
 
 /** IPv4 ranges an external endpoint lives in (the same form as the storage endpoints' `cidrs`). */
-export const endpointCidrs = z
-  .array(z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'an IPv4 CIDR such as "10.0.0.0/8"'))
-  .min(1);
+export const endpointCidrs = z.array(cidr).min(1);
 
 /** Maven Central: the default jar source, reachable only with internet access. */
 export const MAVEN_CENTRAL = 'https://repo.maven.apache.org/maven2';
@@ -21,9 +21,39 @@ const jars = z.strictObject({
   cidrs: endpointCidrs.describe('Egress from the Spark pods is opened only to these ranges, on the repository URL port.'),
 });
 
+const history = z.strictObject({
+  maxAgeDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .describe('Event logs of applications older than this are deleted by the history server (spark.history.fs.cleaner.maxAge).'),
+  maxApplications: z
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .describe('At most this many applications keep their event logs; the oldest finished ones go first (spark.history.fs.cleaner.maxNum).'),
+});
+
 export const sparkSchema = z.strictObject({
-  workers: z.number().int().min(1).max(100).describe('Spark standalone workers; cores and memory of each come from the sizing profile.'),
+  master: z
+    .enum(['local', 'standalone'])
+    .describe(
+      'Where the tasks run. `local`: in the Spark Connect server itself (`spark.master local[N]`, N from the sizing profile): one pod, ' +
+        'the catalog, S3 and event logs unchanged (the laptop default). `standalone`: on `workers` under a standalone master.',
+    ),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .describe('Spark standalone workers (with `master: standalone` only); cores and memory of each come from the sizing profile.'),
   jars: jars.describe('Where the jars Spark needs beyond its image come from (pinned versions, verified checksums).'),
+  history: history.describe(
+    'The Spark History Server (host `history`, admins and engineers) serves the UI of past and running applications from their ' +
+      'event logs, compacts the running ones and deletes old ones.',
+  ),
 });
 export type SparkConfig = z.infer<typeof sparkSchema>;
 

@@ -1,5 +1,6 @@
-// Apache Spark: a standalone master, workers sized by the profile, and a Spark Connect server
-// (gRPC 15002) that is the driver of the cluster's one application. Spark reads and writes Iceberg
+// Apache Spark: a Spark Connect server (gRPC 15002) that is the driver of the cluster's one
+// application, with a standalone master and workers sized by the profile, or, in local mode (the
+// laptop's), running the tasks in its own JVM (`local[N]`). Spark reads and writes Iceberg
 // tables through the Polaris REST catalog, table files with its own S3 identity (S3FileIO), and
 // writes its event log to its own bucket (S3A). The jars for that are not in the image: each pod
 // fetches them, pinned and checksum-verified, from the configured Maven repository (spark/jars.ts).
@@ -21,15 +22,14 @@ import {
 import { exemption } from '../../base/exemption';
 import { objectName } from '../../base/labels';
 import type { BuildContext } from '../../platform/context';
-import { literal, randomValue } from '../../platform/secrets';
 import { ComponentSizing, ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
 import {
   bucketName,
   catalogPlan,
   POLARIS_PORTS,
-  POLARIS_ROOT_CLIENT_ID,
-  POLARIS_ROOT_SECRET_ID,
   POLARIS_SERVICE,
+  polarisScope,
+  polarisSecretName,
   s3SecretName,
 } from '../../storage/contract';
 import {
@@ -55,9 +55,10 @@ import { FETCH_SCRIPT, fetchJarsScript, HADOOP_VERSION, jarsFor, repositoryPath 
 
 export const SPARK_SERVICE = 'spark';
 export { SPARK_PORTS, ICEBERG_CATALOG };
-/** The Secret (Spark's namespace) holding the catalog credential: Polaris' root principal, same generated value. */
-export const SPARK_POLARIS_SECRET = 'spark-polaris';
-const EVENT_LOG_BUCKET = 'spark-logs';
+/** The Secret (Spark's namespace) holding Spark's own Polaris principal, planned by the storage layer. */
+export const SPARK_POLARIS_SECRET = polarisSecretName(SPARK_SERVICE);
+/** Spark's event logs (S3A); the history server (compute/spark-history) reads, compacts and cleans them. */
+export const EVENT_LOG_BUCKET = 'spark-logs';
 const WAREHOUSE_BUCKET = 'warehouse';
 
 /** The image's user (apache/spark-docker Dockerfile: spark_uid=185, group spark 185). */
@@ -66,32 +67,41 @@ const FETCH_SIZING: ComponentSizing = { replicas: 1, cpu: '50m', memory: '64Mi',
 /** The driver needs every jar (the AWS SDK bundle alone is several hundred MB); workers need the Iceberg ones. */
 const JARS_VOLUME_LIMIT = { driver: '2Gi', executor: '512Mi' } as const;
 
+const standalone = (ctx: Pick<BuildContext, 'config'>): boolean => ctx.config.compute.spark.master === 'standalone';
+
 function declare(ctx: Pick<BuildContext, 'config'>): ServiceDeclaration {
-  const { workers, jars } = ctx.config.compute.spark;
+  const { workers, jars, master } = ctx.config.compute.spark;
   const repository = new URL(jars.repository);
   return withDefaults({
     name: SPARK_SERVICE,
     layer: 'compute',
-    description: 'Apache Spark standalone (master, workers) with a Spark Connect server; Iceberg through Polaris',
+    description: standalone(ctx)
+      ? 'Apache Spark standalone (master, workers) with a Spark Connect server; Iceberg through Polaris'
+      : 'Apache Spark Connect server running its tasks itself (local mode); Iceberg through Polaris',
     images: ['spark'],
     // One service: executors on the workers reach the driver (driver, blocks), the master reaches
-    // workers and driver, and each other's block managers serve shuffle data.
+    // workers and driver, and each other's block managers serve shuffle data. In local mode the
+    // driver still binds its RPC and block-manager ports, inside its own pod.
     ports: [
       { ...SPARK_PORTS.connect },
       { ...SPARK_PORTS.ui, http: true },
       { ...SPARK_PORTS.driver },
       { ...SPARK_PORTS.blocks },
-      { ...SPARK_PORTS.master },
-      { ...SPARK_PORTS.masterUi, http: true },
-      { ...SPARK_PORTS.worker },
-      { ...SPARK_PORTS.workerUi, http: true },
+      ...(standalone(ctx)
+        ? [
+            { ...SPARK_PORTS.master },
+            { ...SPARK_PORTS.masterUi, http: true },
+            { ...SPARK_PORTS.worker },
+            { ...SPARK_PORTS.workerUi, http: true },
+          ]
+        : []),
     ],
     edges: [{ to: POLARIS_SERVICE, port: POLARIS_PORTS.api.name }],
     // The Spark UI has no sign-in of its own; it can kill jobs, so engineers and admins only.
     publicHost: { name: 'compute', port: SPARK_PORTS.ui.name, signIn: 'forward-auth', allowedRoles: ['admin', 'engineer'] },
     metrics: { port: SPARK_PORTS.ui.name, path: '/metrics/prometheus' },
-    resources: sparkSizing(workers),
-    storage: { recovery: { size: '1Gi', storageClass: 'standard' } },
+    resources: sparkSizing(workers, master),
+    storage: standalone(ctx) ? { recovery: { size: '1Gi', storageClass: 'standard' } } : {},
     buckets: [
       { name: WAREHOUSE_BUCKET, access: 'readwrite' },
       { name: EVENT_LOG_BUCKET, access: 'readwrite' },
@@ -109,22 +119,16 @@ function masterHost(ctx: BuildContext): string {
 export function sparkWiring(ctx: BuildContext): SparkWiring {
   const plan = catalogPlan(ctx, SPARK_SERVICE);
   return {
-    masterUrl: `spark://${masterHost(ctx)}:${SPARK_PORTS.master.port}`,
+    masterUrl: standalone(ctx)
+      ? `spark://${masterHost(ctx)}:${SPARK_PORTS.master.port}`
+      : `local[${SPARK_PROFILES[ctx.config.sizing].local.cores}]`,
     polarisUri: `${ctx.connect(SPARK_SERVICE, POLARIS_SERVICE, POLARIS_PORTS.api.name).url()}/api/catalog`,
     realm: plan.realm,
+    scope: polarisScope(SPARK_SERVICE),
     warehouse: plan.catalog,
     s3: plan.s3,
     eventLogBucket: bucketName(ctx.config.prefix, EVENT_LOG_BUCKET),
   };
-}
-
-function buildSecrets(ctx: BuildContext): void {
-  ctx.addSecret({
-    name: SPARK_POLARIS_SECRET,
-    namespace: ctx.namespaceOf(SPARK_SERVICE),
-    service: SPARK_SERVICE,
-    data: { 'client-id': literal(POLARIS_ROOT_CLIENT_ID), 'client-secret': randomValue(POLARIS_ROOT_SECRET_ID) },
-  });
 }
 
 const podIp: k8s.EnvVar = { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } };
@@ -320,9 +324,8 @@ function buildConnect(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
 
 export function sparkConfigFiles(ctx: BuildContext): Record<string, string> {
   return {
-    'master.conf': masterDefaults(),
-    'worker.conf': workerDefaults(),
-    'connect.conf': connectDefaults(ctx.config.sizing, sparkWiring(ctx)),
+    ...(standalone(ctx) ? { 'master.conf': masterDefaults(), 'worker.conf': workerDefaults() } : {}),
+    'connect.conf': connectDefaults(ctx.config.sizing, sparkWiring(ctx), ctx.config.compute.spark.master),
     [CONNECT_SCRIPT]: connectScript(),
     [FETCH_SCRIPT]: fetchJarsScript(),
   };
@@ -333,13 +336,14 @@ export const sparkDefinition: ServiceDefinition = {
   enabled: () => true,
   declare,
   build: (scope, ctx, self) => {
-    buildSecrets(ctx);
     const files = sparkConfigFiles(ctx);
     const config = platformConfigMap(scope, ctx, self, 'server', 'config', files).name;
     // The JVMs read their configuration only at start: a change rolls the pods.
     const checksum = contentChecksum(files);
-    buildMaster(scope, ctx, self, config, checksum);
-    buildWorkers(scope, ctx, self, config, checksum);
+    if (standalone(ctx)) {
+      buildMaster(scope, ctx, self, config, checksum);
+      buildWorkers(scope, ctx, self, config, checksum);
+    }
     buildConnect(scope, ctx, self, config, checksum);
   },
 };

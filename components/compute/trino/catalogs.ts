@@ -1,9 +1,10 @@
 // Trino's catalog files, each checked against its connector's documented keys
 // (trino/catalog-keys.ts). Credentials are `${ENV:NAME}` references only.
 import type { TrinoAiFunction } from './schema';
-import type { CatalogPlan } from '../../storage/contract';
+import { CatalogPlan, POLARIS_REALM_HEADER, polarisScope } from '../../storage/contract';
 import { CATALOG_KEYS, ConnectorName } from './catalog-keys';
 import { envRef, TRINO_ENV } from './config';
+import { TRINO_SERVICE } from './names';
 import { PropertyEntries, renderProperties } from './properties';
 
 export const ICEBERG_CATALOG = 'iceberg';
@@ -11,9 +12,6 @@ export const POSTGRESQL_CATALOG = 'postgresql';
 /** The AI functions' catalog; the functions live in its `ai` schema (functions/ai.html). */
 export const AI_CATALOG = 'llm';
 export const AI_SCHEMA = 'ai';
-
-/** Polaris grants a client-credentials token the principal's roles only when asked for all of them. */
-export const POLARIS_SCOPE = 'PRINCIPAL_ROLE:ALL';
 
 const catalogFile = (connector: ConnectorName, entries: PropertyEntries): string =>
   renderProperties(`catalog ${connector}`, CATALOG_KEYS[connector], [['connector.name', connector], ...entries]);
@@ -26,7 +24,9 @@ export interface IcebergSettings {
 
 /**
  * Iceberg tables through Polaris' REST catalog (object-storage/metastores.html#iceberg-rest-catalog),
+ * signed in as Trino's own principal with its principal role only (storage/polaris/principals.ts),
  * data read and written with Trino's own S3 keys: the store has no STS, so Polaris vends none.
+ * The realm header goes with every request, token requests included (Iceberg's `header.*`).
  */
 export function icebergCatalog({ plan, polarisUrl }: IcebergSettings): string {
   return catalogFile('iceberg', [
@@ -35,10 +35,11 @@ export function icebergCatalog({ plan, polarisUrl }: IcebergSettings): string {
     ['iceberg.rest-catalog.warehouse', plan.catalog],
     ['iceberg.rest-catalog.security', 'OAUTH2'],
     ['iceberg.rest-catalog.oauth2.credential', envRef(TRINO_ENV.polarisCredential)],
-    ['iceberg.rest-catalog.oauth2.scope', POLARIS_SCOPE],
+    // Polaris requires a scope; this one is Trino's role alone (PRINCIPAL_ROLE:ALL would take every role it is given).
+    ['iceberg.rest-catalog.oauth2.scope', polarisScope(TRINO_SERVICE)],
     // The token endpoint the bootstrap uses; without it the client falls back to a deprecated default path.
     ['iceberg.rest-catalog.oauth2.server-uri', `${polarisUrl}/api/catalog/v1/oauth/tokens`],
-    ['iceberg.rest-catalog.http-headers', `Polaris-Realm:${plan.realm}`],
+    ['iceberg.rest-catalog.http-headers', `${POLARIS_REALM_HEADER}:${plan.realm}`],
     ['iceberg.rest-catalog.vended-credentials-enabled', false],
     ['fs.s3.enabled', true],
     ['s3.endpoint', plan.s3.endpoint],

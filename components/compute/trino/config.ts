@@ -53,6 +53,8 @@ export interface OidcSettings {
   jwks: string;
   /** The client id Trino's tokens are issued to (`aud`, Keycloak's audience mapper). */
   audience: string;
+  /** The PEM CA the server-to-server endpoints' certificate is checked with; absent: the JVM's default trust. */
+  caFile?: string;
 }
 
 interface NodeSettings {
@@ -176,6 +178,16 @@ export function coordinatorConfig(port: number, s: CoordinatorSettings): string 
     ['http-server.authentication.oauth2.client-secret', envRef(TRINO_ENV.oidcClientSecret)],
     ['http-server.authentication.oauth2.scopes', 'openid'],
     ['http-server.authentication.oauth2.principal-field', PRINCIPAL_CLAIM],
+    // The back channel is HTTPS (jwt.html: an http:// key URL is "a severe security risk"); the
+    // OAuth2 client (token, keys) and the JWT key client trust the identity provider's CA, a PEM
+    // file (admin/properties-http-client.html, prefixes `oauth2-jwk` and `jwk`). By default the
+    // OAuth2 one ignores any trust store set for internal communication (OAuth2ServiceModule).
+    ...(o.caFile
+      ? ([
+          ['oauth2-jwk.http-client.trust-store-path', o.caFile],
+          ['jwk.http-client.trust-store-path', o.caFile],
+        ] as PropertyEntries)
+      : []),
     // Keycloak signs JWTs: validated locally with the keys, never sent to userinfo.
     ['http-server.authentication.jwt.key-file', o.jwks],
     ['http-server.authentication.jwt.required-issuer', o.issuer],

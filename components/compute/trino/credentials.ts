@@ -1,21 +1,20 @@
 // The credentials Trino's nodes read, all through environment variables filled from Secrets (the
 // server and catalog files only name them, `${ENV:NAME}`, config.ts TRINO_ENV): the cluster's
-// shared secret and Polaris' root credential, planned here with the TLS Secret (tls.ts), and the
+// shared secret, planned here with the TLS Secret (tls.ts), and Trino's own Polaris principal, the
 // warehouse database, S3 and AI gateway credentials the storage and AI layers plan for Trino.
 import type { k8s } from 'cdk8s-plus-28';
 import { LLM_GATEWAY_KEY, llmGatewaySecretName } from '../../ai/contract';
 import { secretEnv } from '../../base/workload';
 import type { BuildContext } from '../../platform/context';
 import { randomValue } from '../../platform/secrets';
-import { databaseSecretName, POLARIS_ROOT_CLIENT_ID, POLARIS_ROOT_SECRET_ID, s3SecretName } from '../../storage/contract';
+import { databaseSecretName, polarisSecretName, s3SecretName } from '../../storage/contract';
 import { TRINO_ENV } from './config';
 import { aiEnabled, TRINO_SERVICE } from './names';
 import { planTlsSecret } from './tls';
 
 const INTERNAL_SECRET = 'trino-internal';
-const POLARIS_SECRET = 'trino-polaris';
 
-/** The Secrets Trino plans in its own namespace: TLS, the cluster's shared secret, Polaris' root credential. */
+/** The Secrets Trino plans in its own namespace: TLS and the cluster's shared secret. */
 export function planSecrets(ctx: BuildContext): void {
   planTlsSecret(ctx);
   const namespace = ctx.namespaceOf(TRINO_SERVICE);
@@ -25,19 +24,6 @@ export function planSecrets(ctx: BuildContext): void {
     service: TRINO_SERVICE,
     data: { 'shared-secret': randomValue(`${TRINO_SERVICE}/internal-shared-secret`, 64) },
   });
-  // Polaris' root principal: the same random id as Polaris' own Secret gives the same value.
-  ctx.addSecret({
-    name: POLARIS_SECRET,
-    namespace,
-    service: TRINO_SERVICE,
-    data: {
-      credential: {
-        kind: 'template',
-        ids: [POLARIS_ROOT_SECRET_ID],
-        render: (values) => `${POLARIS_ROOT_CLIENT_ID}:${values[POLARIS_ROOT_SECRET_ID]}`,
-      },
-    },
-  });
 }
 
 /** Credentials every node reads its catalogs with, and the cluster secret. */
@@ -46,7 +32,8 @@ export function nodeEnv(ctx: BuildContext): k8s.EnvVar[] {
   const s3 = s3SecretName(TRINO_SERVICE);
   return [
     secretEnv(TRINO_ENV.sharedSecret, INTERNAL_SECRET, 'shared-secret'),
-    secretEnv(TRINO_ENV.polarisCredential, POLARIS_SECRET, 'credential'),
+    // Trino's own principal (`client-id:client-secret`), planned by the storage layer.
+    secretEnv(TRINO_ENV.polarisCredential, polarisSecretName(TRINO_SERVICE), 'credential'),
     secretEnv(TRINO_ENV.s3AccessKey, s3, 'access-key'),
     secretEnv(TRINO_ENV.s3SecretKey, s3, 'secret-key'),
     secretEnv(TRINO_ENV.warehouseJdbcUrl, db, 'jdbc-url'),

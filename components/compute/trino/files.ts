@@ -20,6 +20,7 @@ import {
   workerRules,
 } from './config';
 import { GROUP_FILE, GROUP_FILE_REFRESH_SECONDS } from './group-sync';
+import { coordinatorIdentityCa } from './identity-ca';
 import { clusterMemory, NodeMemory, nodeMemory } from './memory';
 import { aiEnabled, runsWorkers, TRINO_PORTS, TRINO_SERVICE } from './names';
 import { TLS_DIR, TLS_PEM_KEY } from './tls';
@@ -86,6 +87,7 @@ export function coordinatorFiles(ctx: BuildContext): Record<string, string> {
         token: oidc.token,
         jwks: oidc.jwks,
         audience: client.clientId,
+        caFile: coordinatorIdentityCa(ctx)?.file,
       },
       sqlPath: aiEnabled(ctx) ? [`${AI_CATALOG}.${AI_SCHEMA}`] : [],
       https: { port: TRINO_PORTS.https.port, keystorePath: `${TLS_DIR}/${TLS_PEM_KEY}` },

@@ -16,6 +16,9 @@ Groups written, under the names the `groups` claim of a token would carry:
   - every group of the realm (teams, projects, directory groups) with its members, subgroups
     included (GET /groups, /groups/{id}/children, /groups/{id}/members).
 
+Keycloak is reached over HTTPS; with KEYCLOAK_CA_FILE set its certificate is checked against that
+CA (a PEM file) alone, else against the system's trust.
+
 On any error the last good file stays and one line is logged, never a secret or a token.
 
 Modes: no flag syncs every SYNC_INTERVAL_SECONDS; --once syncs once and exits 1 on failure;
@@ -26,6 +29,7 @@ import json
 import os
 import re
 import signal
+import ssl
 import sys
 import time
 import urllib.error
@@ -73,7 +77,18 @@ def load_settings():
     env["TIMEOUT"] = number("REQUEST_TIMEOUT_SECONDS", 10)
     env["ALIVE"] = number("ALIVE_SECONDS", 5 * env["INTERVAL"])
     env["HEARTBEAT"] = os.path.join(os.path.dirname(env["GROUP_FILE"]), ".group-sync-heartbeat")
+    env["CA_FILE"] = os.environ.get("KEYCLOAK_CA_FILE", "")
     return env
+
+
+def tls_context(env):
+    """Certificate and host name checked; against KEYCLOAK_CA_FILE alone when set, read at every sync (a rotated CA is picked up)."""
+    if not env["CA_FILE"]:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=env["CA_FILE"])
+    except (OSError, ssl.SSLError) as e:
+        raise SyncError(f"cannot read KEYCLOAK_CA_FILE: {type(e).__name__}") from None
 
 
 def read_credential(env, name):
@@ -88,6 +103,7 @@ def read_credential(env, name):
 class Keycloak:
     def __init__(self, env, client_id, credential):
         self.env = env
+        self.tls = tls_context(env)
         self.admin = env["KEYCLOAK_ADMIN_URL"].rstrip("/")
         self.client_id = client_id
         self.credential = credential
@@ -96,7 +112,7 @@ class Keycloak:
 
     def _open(self, request, what):
         try:
-            with urllib.request.urlopen(request, timeout=self.env["TIMEOUT"]) as response:
+            with urllib.request.urlopen(request, timeout=self.env["TIMEOUT"], context=self.tls) as response:
                 return json.load(response)
         except urllib.error.HTTPError as e:
             raise SyncError(f"{what}: HTTP {e.code}{oauth_error(e)}") from None

@@ -13,6 +13,7 @@ import type { ContainerSpec } from '../../base/workload';
 import { adminRealmUrl, allRoleGroups, DEFAULT_ROLE, oidcEndpoints, oidcSecretName, roleGroup } from '../../governance/contract';
 import type { BuildContext } from '../../platform/context';
 import type { ComponentSizing } from '../../platform/service';
+import { coordinatorIdentityCa } from './identity-ca';
 
 /** How often the sidecar reads Keycloak. */
 export const GROUP_SYNC_SECONDS = 60;
@@ -46,10 +47,13 @@ export const groupSyncScript = (): string => fs.readFileSync(SCRIPT_SOURCE, 'utf
 /** Where to read, with which credentials (files of the service's own client Secret), and what to write. */
 export function groupSyncEnv(ctx: BuildContext, service: string): k8s.EnvVar[] {
   const { prefix } = ctx.config;
+  const ca = coordinatorIdentityCa(ctx);
   return [
-    // The token endpoint (client credentials grant).
+    // The token endpoint (client credentials grant) and the admin API, on the HTTPS back channel.
     { name: 'KEYCLOAK_SIGNIN_URL', value: oidcEndpoints(ctx, service).token },
     { name: 'KEYCLOAK_ADMIN_URL', value: adminRealmUrl(ctx, service) },
+    // Keycloak's certificate is checked against its CA only (the coordinator pod's volume).
+    ...(ca ? [{ name: 'KEYCLOAK_CA_FILE', value: ca.file }] : []),
     { name: 'CLIENT_ID_FILE', value: `${CLIENT_DIR}/client-id` },
     { name: 'CLIENT_SECRET_FILE', value: `${CLIENT_DIR}/client-secret` },
     { name: 'ROLE_GROUPS', value: allRoleGroups(prefix).join(',') },
@@ -71,10 +75,13 @@ export interface GroupSyncPod {
 /** The containers and volumes the coordinator pod of `service` gains; `scriptMap` is the ConfigMap holding the script. */
 export function groupSyncPod(ctx: BuildContext, service: string, scriptMap: string): GroupSyncPod {
   const env = groupSyncEnv(ctx, service);
+  // The CA volume is the coordinator pod's (workloads.ts), which Trino reads too.
+  const ca = coordinatorIdentityCa(ctx);
   const mounts = [
     { name: 'groups', mountPath: GROUP_DIR },
     { name: 'group-sync', mountPath: SCRIPT_DIR, readOnly: true },
     { name: 'group-sync-client', mountPath: CLIENT_DIR, readOnly: true },
+    ...(ca ? [ca.mount] : []),
   ];
   const container = (name: string, args: string[]): ContainerSpec => ({
     name,

@@ -74,6 +74,9 @@ const JWT = [
   'http-server.authentication.jwt.user-mapping.pattern',
 ] as const;
 
+/** admin/properties-http-client.html: the OAuth2 (`oauth2-jwk`) and JWT (`jwk`) key clients' trust. */
+const HTTP_CLIENT = ['oauth2-jwk.http-client.trust-store-path', 'jwk.http-client.trust-store-path'] as const;
+
 /** admin/properties-web-interface.html, security/file-system-access-control.html (fixed management user), admin/properties-sql-environment.html */
 const UI_AND_MANAGEMENT = [
   'web-ui.enabled',
@@ -114,6 +117,7 @@ export const SERVER_FILE_KEYS = {
       `${DOCS}/admin/properties-logging.html`,
       `${DOCS}/security/oauth2.html`,
       `${DOCS}/security/jwt.html`,
+      `${DOCS}/admin/properties-http-client.html`,
       `${DOCS}/admin/properties-web-interface.html`,
       `${DOCS}/security/file-system-access-control.html`,
       `${DOCS}/admin/properties-sql-environment.html`,
@@ -122,6 +126,7 @@ export const SERVER_FILE_KEYS = {
     HTTP_SERVER,
     OAUTH2,
     JWT,
+    HTTP_CLIENT,
     UI_AND_MANAGEMENT,
   ),
   opaAccessControl: documented([`${DOCS}/security/opa-access-control.html`], OPA),

@@ -17,6 +17,7 @@ import { nodeEnv } from './credentials';
 import { drainScript } from './drain';
 import { coordinatorFiles, workerFiles } from './files';
 import { GROUP_SYNC_SCRIPT, groupSyncPod, groupSyncScript, GroupSyncPod } from './group-sync';
+import { coordinatorIdentityCa, CoordinatorIdentityCa } from './identity-ca';
 import { TRINO_PORTS, TRINO_SERVICE } from './names';
 import { TLS_DIR, tlsVolume } from './tls';
 
@@ -63,6 +64,8 @@ interface NodeSpec {
   groupSync?: { pod: GroupSyncPod; files: Record<string, string> };
   /** The coordinator serves clients over HTTPS with the certificate of TRINO_TLS_SECRET. */
   https?: boolean;
+  /** The coordinator reaches Keycloak's back channel over HTTPS, trusting its CA. */
+  identityCa?: CoordinatorIdentityCa;
 }
 
 function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclaration, spec: NodeSpec): k8s.KubeDeployment {
@@ -88,6 +91,7 @@ function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclar
           { name: 'config', mountPath: TRINO_ETC, readOnly: true },
           ...(spec.https ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
           ...(sync ? [sync.pod.trinoMount] : []),
+          ...(spec.identityCa ? [spec.identityCa.mount] : []),
         ],
         // The data directory and the JVM's temporary files (native libraries are unpacked there).
         writablePaths: [TRINO_DATA, '/tmp'],
@@ -101,6 +105,7 @@ function nodeDeployment(scope: Construct, ctx: BuildContext, self: ServiceDeclar
       configVolume(serverMap.name, spec.files, spec.catalogMap, spec.catalogs),
       ...(spec.https ? [tlsVolume()] : []),
       ...(sync?.pod.volumes ?? []),
+      ...(spec.identityCa ? [spec.identityCa.volume] : []),
     ],
   });
 }
@@ -133,6 +138,7 @@ export function buildCoordinator(
     ],
     groupSync: { pod: groupSyncPod(ctx, TRINO_SERVICE, syncMap.name), files: syncFiles },
     https: true,
+    identityCa: coordinatorIdentityCa(ctx),
   });
   const [key, reason] = Object.entries(
     exemption(

@@ -66,7 +66,8 @@ describe('the dbt CronJob', () => {
       DBT_TARGET_PATH: '/tmp/dbt/target',
       DBT_LOG_PATH: '/tmp/dbt/logs',
       DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
-      DBT_SIGN_IN_URL: 'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect/token',
+      DBT_SIGN_IN_URL: 'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/protocol/openid-connect/token',
+      DBT_SIGN_IN_CA_FILE: '/etc/dbt/keycloak-ca/ca.crt',
     });
     expect(dbt.securityContext.readOnlyRootFilesystem).toBe(true);
     const run = config.data['run.sh'];
@@ -88,6 +89,19 @@ describe('the dbt CronJob', () => {
     const dbt = container(pod, 'dbt');
     expect(envValue(dbt, 'DBT_CLIENT_SECRET_FILE').value).toBe('/etc/dbt/oidc/client-secret');
     expect(dbt.env.some((e: any) => e.valueFrom?.secretKeyRef)).toBe(false);
+  });
+
+  it("signs in over HTTPS trusting Keycloak's CA, a CA-only Secret planned in its own namespace", () => {
+    const dbt = container(pod, 'dbt');
+    expect(dbt.volumeMounts).toContainEqual({ name: 'keycloak-ca', mountPath: '/etc/dbt/keycloak-ca', readOnly: true });
+    expect(pod.volumes.find((v: any) => v.name === 'keycloak-ca')).toEqual({
+      name: 'keycloak-ca',
+      secret: { secretName: 'dbt-keycloak-ca', defaultMode: 0o444, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+    });
+    const plan = k3d.services.find((s) => s.declaration.name === 'dbt')!.secrets.find((s) => s.name === 'dbt-keycloak-ca')!;
+    expect(plan.namespace).toBe('platform-compute');
+    expect(Object.keys(plan.data)).toEqual(['ca.crt']);
+    expect(config.data['sign-in.py']).toContain('ssl.create_default_context(cafile=os.environ.get("DBT_SIGN_IN_CA_FILE") or None)');
   });
 });
 

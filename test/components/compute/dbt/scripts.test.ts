@@ -1,12 +1,15 @@
 // dbt's generated scripts, run for real: the sign-in helper with Python against a local OAuth2
-// token endpoint, and the run script through shellcheck and with dbt and Python stubbed.
+// token endpoint served over HTTPS (a test CA's certificate, as Keycloak's back channel is), and
+// the run script through shellcheck and with dbt and Python stubbed.
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JWT_ENV, PATHS, runScript, signInScript } from '../../../../components/compute/dbt/config';
+import { internalCertificates } from '../../../../components/platform/internal-ca';
 import { describeWithTools as describeWithToolsOf } from '../../../support/tools';
 
 const TOOLS = ['python3', 'shellcheck', 'sh'];
@@ -22,6 +25,11 @@ const exec = (file: string, args: string[], env: Record<string, string>) =>
 describeWithTools('the sign-in helper (sign-in.py)', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbt-sign-in-'));
   const received: { authorization?: string; body: string; type?: string }[] = [];
+  const certificates = (seed: string) =>
+    internalCertificates(seed.repeat(64), { ca: { commonName: `${seed} CA`, keyLabel: `${seed}-ca` }, leafKeyLabel: `${seed}-leaf` }, [
+      'localhost',
+    ]);
+  const tls = certificates('d');
   let server: http.Server;
   let url: string;
 
@@ -29,7 +37,9 @@ describeWithTools('the sign-in helper (sign-in.py)', () => {
     fs.writeFileSync(path.join(root, 'sign-in.py'), signInScript());
     fs.writeFileSync(path.join(root, 'client-id'), 'dbt\n');
     fs.writeFileSync(path.join(root, 'client-secret'), 'Zx9+secret/value\n');
-    server = http.createServer((req, res) => {
+    fs.writeFileSync(path.join(root, 'ca.crt'), tls.caCertificate);
+    fs.writeFileSync(path.join(root, 'other-ca.crt'), certificates('x').caCertificate);
+    server = https.createServer({ cert: tls.certificate, key: tls.privateKey }, (req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
@@ -44,15 +54,16 @@ describeWithTools('the sign-in helper (sign-in.py)', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/platform/protocol/openid-connect/token`;
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/realms/platform/protocol/openid-connect/token`;
   });
   afterAll(() => {
     server.close();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  const env = (secretFile = 'client-secret') => ({
+  const env = (secretFile = 'client-secret', caFile = 'ca.crt') => ({
     DBT_SIGN_IN_URL: url,
+    DBT_SIGN_IN_CA_FILE: path.join(root, caFile),
     DBT_CLIENT_ID_FILE: path.join(root, 'client-id'),
     DBT_CLIENT_SECRET_FILE: path.join(root, secretFile),
   });
@@ -65,6 +76,15 @@ describeWithTools('the sign-in helper (sign-in.py)', () => {
       body: 'grant_type=client_credentials',
       type: 'application/x-www-form-urlencoded',
     });
+  });
+
+  it("refuses a server whose certificate another CA signed, before sending the client's credentials", async () => {
+    const before = received.length;
+    const result = await exec('python3', [path.join(root, 'sign-in.py')], env('client-secret', 'other-ca.crt'));
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('CERTIFICATE_VERIFY_FAILED');
+    expect(received.length).toBe(before);
   });
 
   it('fails, printing no token, when the identity provider refuses the client', async () => {

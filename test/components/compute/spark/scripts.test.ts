@@ -117,7 +117,7 @@ describeWithTools("the Connect server's start script (start-connect.sh)", () => 
     for (const dir of ['etc/spark/conf', 'etc/spark/polaris', 'opt/spark/conf', 'opt/spark/bin'])
       fs.mkdirSync(path.join(root, dir), { recursive: true });
     fs.writeFileSync(path.join(root, 'etc/spark/conf/connect.conf'), 'spark.master spark://master:7077\n');
-    fs.writeFileSync(path.join(root, 'etc/spark/polaris/client-id'), 'root\n');
+    fs.writeFileSync(path.join(root, 'etc/spark/polaris/client-id'), 'spark\n');
     fs.writeFileSync(path.join(root, 'etc/spark/polaris/client-secret'), 's3cr3tValue42\n');
     fs.writeFileSync(path.join(root, 'opt/spark/bin/spark-submit'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
     const file = path.join(root, 'start-connect.sh');
@@ -136,7 +136,7 @@ describeWithTools("the Connect server's start script (start-connect.sh)", () => 
     expect(result.code).toBe(0);
     const conf = path.join(root, 'opt/spark/conf/spark-defaults.conf');
     expect(fs.readFileSync(conf, 'utf8')).toBe(
-      'spark.master spark://master:7077\nspark.sql.catalog.iceberg.credential root:s3cr3tValue42\n',
+      'spark.master spark://master:7077\nspark.sql.catalog.iceberg.credential spark:s3cr3tValue42\n',
     );
     expect(fs.statSync(conf).mode & 0o077).toBe(0);
     const args = result.stdout.trim().split('\n');

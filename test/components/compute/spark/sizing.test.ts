@@ -1,6 +1,13 @@
 // Executor settings are consistent with the workers that run them, and every JVM fits its
 // container, on every sizing profile: what the master schedules, the kernel also allows.
-import { DAEMON_NATIVE_MI, jvmOverheadMi, mebibytes, SPARK_PROFILES, sparkSizing } from '../../../../components/compute/spark/config';
+import {
+  DAEMON_NATIVE_MI,
+  jvmOverheadMi,
+  mebibytes,
+  MIN_SPARK_HEAP_MI,
+  SPARK_PROFILES,
+  sparkSizing,
+} from '../../../../components/compute/spark/sizing';
 import { cpuToMillicores } from '../../../../components/platform/quantity';
 import { SIZING_PROFILES } from '../../../../environments/schema';
 import { buildFor, containerOf, envValue, find, objectsOf } from '../../../helpers/build';
@@ -14,13 +21,23 @@ const conf = (text: string): Record<string, string> =>
   );
 
 describe.each(SIZING_PROFILES)('Spark on the %s profile', (profile) => {
-  const { master, worker, connect } = SPARK_PROFILES[profile];
+  const { master, worker, connect, local } = SPARK_PROFILES[profile];
   const sizing = sparkSizing(3);
+  const localSizing = sparkSizing(3, 'local');
+
+  it('in local mode fits the heap, holding driver and tasks, and its overhead in the Connect container, with a task slot per core', () => {
+    const c = localSizing.connect[profile];
+    expect(Object.keys(localSizing)).toEqual(['connect']);
+    expect(local.driverMemoryMi).toBeGreaterThanOrEqual(MIN_SPARK_HEAP_MI);
+    expect(local.driverMemoryMi + jvmOverheadMi(local.driverMemoryMi)).toBeLessThanOrEqual(mebibytes(c.memoryLimit ?? c.memory));
+    expect(local.cores * 1000).toBe(cpuToMillicores(c.cpuLimit!));
+  });
 
   it("gives executors and the driver at least the 450 MiB heap Spark's memory manager requires", () => {
     // UnifiedMemoryManager: 1.5 times the 300 MiB it reserves, or the JVM refuses to start.
-    expect(worker.executorMemoryMi).toBeGreaterThanOrEqual(450);
-    expect(connect.driverMemoryMi).toBeGreaterThanOrEqual(450);
+    expect(MIN_SPARK_HEAP_MI).toBe(450);
+    expect(worker.executorMemoryMi).toBeGreaterThanOrEqual(MIN_SPARK_HEAP_MI);
+    expect(connect.driverMemoryMi).toBeGreaterThanOrEqual(MIN_SPARK_HEAP_MI);
     expect(worker.cores).toBeGreaterThanOrEqual(1);
   });
 
@@ -46,8 +63,8 @@ describe('the rendered executor settings', () => {
   it.each([
     ['k3d', 'small'],
     ['eks', 'large'],
-  ] as const)('on %s (%s) ask for exactly what each worker offers', (environment, profile) => {
-    const objects = objectsOf(buildFor(environment), 'spark');
+  ] as const)('on %s (%s), standalone, ask for exactly what each worker offers', (environment, profile) => {
+    const objects = objectsOf(buildFor(environment, { compute: { spark: { master: 'standalone' } } }), 'spark');
     const connect = conf(find(objects, 'ConfigMap', 'spark-config').data['connect.conf']);
     const worker = containerOf(find(objects, 'Deployment', 'spark-worker'), 'worker');
     const offered = { cores: worker.args[worker.args.indexOf('--cores') + 1], memory: worker.args[worker.args.indexOf('--memory') + 1] };
@@ -59,11 +76,14 @@ describe('the rendered executor settings', () => {
     expect(worker.resources.limits.memory).toBe(sparkSizing(1).worker[profile].memory);
   });
 
-  it('keeps the laptop profile lean: one worker, the whole of Spark within 2.5 GiB of limits', () => {
+  it('keeps the laptop lean: Spark in local mode, one JVM, within 1.25 GiB of limits and 640 MiB of requests', () => {
     const objects = objectsOf(buildFor('k3d'), 'spark');
-    const total = ['StatefulSet/spark-master', 'Deployment/spark-worker', 'Deployment/spark-connect']
-      .map((id) => find(objects, id.split('/')[0], id.split('/')[1]))
-      .flatMap((w: any) => w.spec.template.spec.containers.map((c: any) => mebibytes(c.resources.limits.memory) * w.spec.replicas));
-    expect(total.reduce((a: number, b: number) => a + b, 0)).toBeLessThanOrEqual(2560);
+    const workloads = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)) as any[];
+    expect(workloads.map((w) => w.metadata.name)).toEqual(['spark-connect']);
+    const c = containerOf(workloads[0], 'connect');
+    expect(mebibytes(c.resources.limits.memory)).toBeLessThanOrEqual(1280);
+    expect(mebibytes(c.resources.requests.memory)).toBeLessThanOrEqual(640);
+    const conf = find(objects, 'ConfigMap', 'spark-config').data['connect.conf'];
+    expect(conf).toContain(`spark.driver.memory ${SPARK_PROFILES.small.local.driverMemoryMi}m`);
   });
 });

@@ -3,8 +3,10 @@
 import type { PlatformBuild } from '../../../../components/platform/build';
 import { allObjects } from '../../../../components/platform/build';
 import { ICEBERG_CATALOG, SPARK_POLARIS_SECRET, SPARK_PORTS } from '../../../../components/compute/spark/spark';
+import { SPARK_PROFILES } from '../../../../components/compute/spark/sizing';
+import { cpuToMillicores } from '../../../../components/platform/quantity';
 import { SPARK_JARS, classPath, fileName, repositoryPath } from '../../../../components/compute/spark/jars';
-import { POLARIS_ROOT_SECRET, POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/polaris/polaris';
+import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/polaris/polaris';
 import { S3_REGION } from '../../../../components/storage/contract';
 import { ConfigError, loadPlatformConfig } from '../../../../environments/load';
 import { refineSpark } from '../../../../components/compute/spark/schema';
@@ -45,13 +47,25 @@ const objects = objectsOf(k3d, 'spark');
 const spark = k3d.services.find((s) => s.declaration.name === 'spark')!;
 const configMap = find(objects, 'ConfigMap', 'spark-config');
 const connectConf = parseConf(configMap.data['connect.conf']);
+/** The laptop with Spark standalone instead of its default local mode. */
+const standaloneK3d = build('k3d', { compute: { spark: { master: 'standalone' } } });
+const standaloneObjects = objectsOf(standaloneK3d, 'spark');
+const standaloneConf = parseConf(find(standaloneObjects, 'ConfigMap', 'spark-config').data['connect.conf']);
 
 describe('Spark declaration', () => {
   const decl = spark.declaration;
 
   it('is one service in the compute layer with every Spark port fixed and declared, Spark Connect on 15002', () => {
     expect(decl.layer).toBe('compute');
+    // Local mode (the laptop's): the Connect server alone, with its driver and block-manager ports.
     expect(decl.ports.map((p) => [p.name, p.port])).toEqual([
+      ['connect', 15002],
+      ['ui', 4040],
+      ['driver', 7079],
+      ['blocks', 7080],
+    ]);
+    const standalone = standaloneK3d.services.find((s) => s.declaration.name === 'spark')!.declaration;
+    expect(standalone.ports.map((p) => [p.name, p.port])).toEqual([
       ['connect', 15002],
       ['ui', 4040],
       ['driver', 7079],
@@ -83,7 +97,9 @@ describe('Spark declaration', () => {
   });
 
   it('lets every Spark pod reach every Spark port (executors call back to the driver) and clients reach Connect only as declared', () => {
-    const ingress = find(objects, 'NetworkPolicy', 'spark-ingress');
+    const local = find(objects, 'NetworkPolicy', 'spark-ingress').spec.ingress[0];
+    expect(local.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b)).toEqual([4040, 7079, 7080, 15002]);
+    const ingress = find(standaloneObjects, 'NetworkPolicy', 'spark-ingress');
     const self = ingress.spec.ingress[0];
     expect(self.from[0].podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'spark' });
     expect(self.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b)).toEqual([
@@ -94,9 +110,9 @@ describe('Spark declaration', () => {
 
 describe('Spark objects', () => {
   it('runs one master as a StatefulSet behind a headless Service, its recovery state on a volume', () => {
-    const service = find(objects, 'Service', 'spark-master');
+    const service = find(standaloneObjects, 'Service', 'spark-master');
     expect(service.spec.clusterIP).toBe('None');
-    const master = find(objects, 'StatefulSet', 'spark-master');
+    const master = find(standaloneObjects, 'StatefulSet', 'spark-master');
     expect(master.spec.serviceName).toBe('spark-master');
     expect(master.spec.volumeClaimTemplates.map((c: any) => c.metadata.name)).toEqual(['recovery']);
     const c = containerOf(master, 'master');
@@ -104,13 +120,13 @@ describe('Spark objects', () => {
       expect.arrayContaining(['org.apache.spark.deploy.master.Master', 'spark-master-0.spark-master.platform-compute.svc.cluster.local']),
     );
     expect(master.metadata.annotations[`${EXEMPTION_PREFIX}minimum-replicas`]).toMatch(/ZooKeeper/);
-    const conf = parseConf(configMap.data['master.conf']);
+    const conf = parseConf(find(standaloneObjects, 'ConfigMap', 'spark-config').data['master.conf']);
     expect(conf['spark.deploy.recoveryMode']).toBe('FILESYSTEM');
     expect(conf['spark.deploy.recoveryDirectory']).toBe('/opt/spark/recovery');
   });
 
   it('runs the configured number of workers, each offering the profile cores and memory, registered at the master by pod IP', () => {
-    const worker = find(objects, 'Deployment', 'spark-worker');
+    const worker = find(standaloneObjects, 'Deployment', 'spark-worker');
     expect(worker.spec.replicas).toBe(1);
     const c = containerOf(worker, 'worker');
     expect(c.args).toEqual([
@@ -156,7 +172,7 @@ describe('Spark objects', () => {
       ['Deployment', 'spark-worker', 'worker', ['/opt/spark/work', '/tmp']],
       ['Deployment', 'spark-connect', 'connect', ['/opt/spark/conf', '/tmp']],
     ] as const) {
-      const workload = find(objects, kind, name);
+      const workload = find(standaloneObjects, kind, name);
       expect(workload.spec.template.spec.securityContext).toMatchObject({ runAsUser: 185, runAsGroup: 185, fsGroup: 185 });
       const c = containerOf(workload, container);
       expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
@@ -167,7 +183,7 @@ describe('Spark objects', () => {
 
   it('gives Spark its own S3 identity from its Secret, and the catalog credential to the Connect server as files', () => {
     for (const name of ['spark-worker', 'spark-connect']) {
-      const c = containerOf(find(objects, 'Deployment', name), name.replace('spark-', ''));
+      const c = containerOf(find(standaloneObjects, 'Deployment', name), name.replace('spark-', ''));
       expect(envValue(c, 'AWS_ACCESS_KEY_ID')).toEqual({
         name: 'AWS_ACCESS_KEY_ID',
         valueFrom: { secretKeyRef: { name: 'spark-s3', key: 'access-key' } },
@@ -179,13 +195,52 @@ describe('Spark objects', () => {
     expect(pod.volumes.find((v: any) => v.name === 'polaris').secret.secretName).toBe(SPARK_POLARIS_SECRET);
   });
 
-  it('plans the catalog credential with the random id of Polaris root secret, so both hold the same value', () => {
+  it('signs in to Polaris as its own principal, whose secret the Polaris bootstrap sets, never as root', () => {
     const plan = spark.secrets.find((s) => s.name === SPARK_POLARIS_SECRET)!;
+    expect(SPARK_POLARIS_SECRET).toBe('spark-polaris');
     expect(plan.namespace).toBe('platform-compute');
-    expect(plan.data['client-id']).toEqual({ kind: 'literal', value: 'root' });
-    expect(plan.data['client-secret']).toEqual({ kind: 'random', id: POLARIS_ROOT_SECRET_ID, length: 32 });
-    const polaris = k3d.services.find((s) => s.declaration.name === 'polaris')!.secrets.find((s) => s.name === POLARIS_ROOT_SECRET)!;
-    expect(polaris.data['client-secret']).toEqual(plan.data['client-secret']);
+    expect(plan.data['client-id']).toEqual({ kind: 'literal', value: 'spark' });
+    expect(plan.data['client-secret']).toEqual({ kind: 'random', id: 'polaris/client/spark', length: 32 });
+    expect(plan.data['client-secret']).not.toEqual({ kind: 'random', id: POLARIS_ROOT_SECRET_ID, length: 32 });
+    const bootstrap = k3d.services.find((s) => s.declaration.name === 'polaris')!.secrets.find((s) => s.name === 'polaris-clients')!;
+    expect(bootstrap.data.spark).toEqual(plan.data['client-secret']);
+  });
+});
+
+describe('Spark in local mode, the laptop default', () => {
+  it('runs the Connect server alone: no master, no workers, no recovery volume', () => {
+    expect(k3d.config.compute.spark.master).toBe('local');
+    expect(objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Deployment/spark-connect',
+    ]);
+    expect(spark.declaration.storage).toEqual({});
+    expect(Object.keys(spark.declaration.resources)).toEqual(['connect']);
+    expect(Object.keys(configMap.data).sort()).toEqual(['connect.conf', 'fetch-jars.sh', 'start-connect.sh']);
+  });
+
+  it('runs as many task slots as the container may use cores, in a heap that holds driver and tasks', () => {
+    const connect = containerOf(find(objects, 'Deployment', 'spark-connect'), 'connect');
+    expect(connectConf['spark.master']).toBe(`local[${cpuToMillicores(connect.resources.limits.cpu) / 1000}]`);
+    expect(connectConf['spark.driver.memory']).toBe(`${SPARK_PROFILES.small.local.driverMemoryMi}m`);
+    expect(connectConf['spark.executor.cores']).toBeUndefined();
+    expect(connectConf['spark.executor.memory']).toBeUndefined();
+  });
+
+  it('keeps everything else a standalone driver has: the Iceberg catalog at Polaris, S3A, the event log', () => {
+    const same = Object.keys(standaloneConf).filter(
+      (k) => !k.startsWith('spark.executor.') && !['spark.master', 'spark.driver.memory'].includes(k),
+    );
+    expect(Object.fromEntries(same.map((k) => [k, connectConf[k]]))).toEqual(Object.fromEntries(same.map((k) => [k, standaloneConf[k]])));
+    expect(connectConf['spark.eventLog.dir']).toBe('s3a://platform-spark-logs/');
+    expect(connectConf['spark.sql.catalog.iceberg.type']).toBe('rest');
+  });
+
+  it('is standalone on the cluster profiles, and a stack may choose either', () => {
+    expect(build('eks').config.compute.spark.master).toBe('standalone');
+    expect(
+      find(objectsOf(build('eks', { compute: { spark: { master: 'local' } } }), 'spark'), 'Deployment', 'spark-connect'),
+    ).toBeDefined();
+    expect(() => loadPlatformConfig({ environment: 'k3d', compute: { spark: { master: 'yarn' } } })).toThrow(/compute\.spark\.master/);
   });
 });
 
@@ -194,7 +249,7 @@ describe('the jars Spark fetches', () => {
     const connect = containerOf(find(objects, 'Deployment', 'spark-connect'), 'fetch-jars');
     expect(connect.command.slice(2)).toEqual(SPARK_JARS.map(repositoryPath));
     expect(envValue(connect, 'MAVEN_REPOSITORY').value).toBe('https://repo.maven.apache.org/maven2');
-    const worker = containerOf(find(objects, 'Deployment', 'spark-worker'), 'fetch-jars');
+    const worker = containerOf(find(standaloneObjects, 'Deployment', 'spark-worker'), 'fetch-jars');
     expect(worker.command.slice(2)).toEqual([
       'org/apache/iceberg/iceberg-spark-runtime-4.1_2.13/1.11.0/iceberg-spark-runtime-4.1_2.13-1.11.0.jar',
       'org/apache/iceberg/iceberg-aws-bundle/1.11.0/iceberg-aws-bundle-1.11.0.jar',
@@ -206,7 +261,8 @@ describe('the jars Spark fetches', () => {
   it('puts the fetched jars on the driver and executor class paths, explicitly and in order', () => {
     expect(connectConf['spark.driver.extraClassPath']).toBe(classPath('/opt/spark/extra-jars', 'driver'));
     expect(connectConf['spark.driver.extraClassPath'].split(':')).toEqual(SPARK_JARS.map((j) => `/opt/spark/extra-jars/${fileName(j)}`));
-    expect(connectConf['spark.executor.extraClassPath']).toBe(
+    expect(connectConf['spark.executor.extraClassPath']).toBeUndefined();
+    expect(standaloneConf['spark.executor.extraClassPath']).toBe(
       '/opt/spark/extra-jars/iceberg-spark-runtime-4.1_2.13-1.11.0.jar:/opt/spark/extra-jars/iceberg-aws-bundle-1.11.0.jar',
     );
   });
@@ -220,14 +276,14 @@ describe('the jars Spark fetches', () => {
 });
 
 describe('spark-defaults of the Connect server', () => {
-  it('wires the Iceberg REST catalog at Polaris: realm, warehouse, scope, token endpoint', () => {
+  it("wires the Iceberg REST catalog at Polaris: realm, warehouse, Spark's own principal role as scope, token endpoint", () => {
     const catalog = `spark.sql.catalog.${ICEBERG_CATALOG}`;
     expect(connectConf).toMatchObject({
       [catalog]: 'org.apache.iceberg.spark.SparkCatalog',
       [`${catalog}.type`]: 'rest',
       [`${catalog}.uri`]: 'http://polaris.platform-storage.svc.cluster.local:8181/api/catalog',
       [`${catalog}.oauth2-server-uri`]: 'http://polaris.platform-storage.svc.cluster.local:8181/api/catalog/v1/oauth/tokens',
-      [`${catalog}.scope`]: 'PRINCIPAL_ROLE:ALL',
+      [`${catalog}.scope`]: 'PRINCIPAL_ROLE:spark',
       [`${catalog}.warehouse`]: k3d.config.polaris.catalog,
       [`${catalog}.header.Polaris-Realm`]: k3d.config.polaris.realm,
       'spark.sql.defaultCatalog': 'iceberg',
@@ -252,6 +308,8 @@ describe('spark-defaults of the Connect server', () => {
     expect(connectConf['spark.eventLog.enabled']).toBe('true');
     expect(connectConf['spark.eventLog.dir']).toBe('s3a://platform-spark-logs/');
     expect(connectConf['spark.eventLog.rolling.enabled']).toBe('true');
+    // Closed rolled files are what the history server compacts (spark-history); 10 MiB is the least Spark takes.
+    expect(connectConf['spark.eventLog.rolling.maxFileSize']).toBe('64m');
   });
 
   it('follows an external S3 store: its endpoint, region and addressing style', () => {
@@ -279,8 +337,9 @@ describe('spark-defaults of the Connect server', () => {
       'spark.blockManager.port': String(SPARK_PORTS.blocks.port),
       'spark.ui.port': String(SPARK_PORTS.ui.port),
       'spark.port.maxRetries': '0',
-      'spark.master': 'spark://spark-master-0.spark-master.platform-compute.svc.cluster.local:7077',
+      'spark.master': 'local[2]',
     });
+    expect(standaloneConf['spark.master']).toBe('spark://spark-master-0.spark-master.platform-compute.svc.cluster.local:7077');
   });
 
   it('holds no secret: the credential is appended at start from the mounted Secret, and redacted from UI and logs', () => {

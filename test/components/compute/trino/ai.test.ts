@@ -1,44 +1,16 @@
-import { LLM_GATEWAY_KEY, LLM_GATEWAY_PORTS, LLM_GATEWAY_SERVICE, llmGatewaySecretName } from '../../../../components/ai/contract';
+import { LLM_GATEWAY_SERVICE } from '../../../../components/ai/contract';
+import { testLlmGateway } from '../../../helpers/llm-gateway';
 import { parseProperties } from '../../../../components/compute/trino/properties';
 import { effectiveEdges } from '../../../../components/platform/graph';
 import { allObjects, PlatformBuild } from '../../../../components/platform/build';
-import { randomValue } from '../../../../components/platform/secrets';
-import { ServiceDefinition, withDefaults } from '../../../../components/platform/service';
 import { SERVICE_DEFINITIONS } from '../../../helpers/build';
 import { checkReferences } from '../../../../policies/validation/references';
 import { buildFor, containerOf, envValue, find, objectsOf, plannedSecrets, userSecrets } from '../../../helpers/build';
 
-/**
- * Test-only stand-in for the AI layer's gateway, as the contract describes it: service `litellm`
- * on port 4000, planning each consumer's key Secret in the consumer's namespace.
- */
-const testGateway: ServiceDefinition = {
-  name: LLM_GATEWAY_SERVICE,
-  enabled: () => true,
-  declare: () =>
-    withDefaults({
-      name: LLM_GATEWAY_SERVICE,
-      layer: 'ai',
-      description: 'LLM gateway stand-in',
-      images: [],
-      ports: [{ ...LLM_GATEWAY_PORTS.http, http: true }],
-      resources: {},
-    }),
-  build: (_scope, ctx) => {
-    for (const consumer of ctx.services.filter((s) => s.edges.some((e) => e.to === LLM_GATEWAY_SERVICE)))
-      ctx.addSecret({
-        name: llmGatewaySecretName(consumer.name),
-        namespace: ctx.namespaceOf(consumer.name),
-        service: consumer.name,
-        data: { [LLM_GATEWAY_KEY]: randomValue(`${LLM_GATEWAY_SERVICE}/key/${consumer.name}`) },
-      });
-  },
-};
-
 const AI_ON = {
   compute: { trino: { ai: { model: 'chat', functions: { translate: 'mistral-7b', fixGrammar: 'qwen2.5:3b' } } } },
 };
-const withGateway = [...SERVICE_DEFINITIONS, testGateway];
+const withGateway = [...SERVICE_DEFINITIONS, testLlmGateway];
 
 const catalogs = (b: PlatformBuild): Record<string, string> => find(objectsOf(b, 'trino'), 'ConfigMap', 'trino-catalog-properties').data;
 const coordinatorConfig = (b: PlatformBuild) =>

@@ -1,5 +1,4 @@
 import { CATALOG_KEYS } from '../../../../components/compute/trino/catalog-keys';
-import { aiCatalog, icebergCatalog } from '../../../../components/compute/trino/catalogs';
 import { HEAP_SHARE_RANGE, MIN_NON_HEAP_MIB, nodeMemory } from '../../../../components/compute/trino/memory';
 import { parseProperties, renderProperties, UndocumentedPropertyError } from '../../../../components/compute/trino/properties';
 import { SERVER_FILE_KEYS } from '../../../../components/compute/trino/server-keys';
@@ -7,7 +6,20 @@ import type { PlatformBuild } from '../../../../components/platform/build';
 import { memoryToBytes } from '../../../../components/platform/quantity';
 import { ConfigError } from '../../../../environments/load';
 import { SIZING_PROFILES } from '../../../../environments/schema';
-import { buildFor, configFor, containerOf, find, objectsOf } from '../../../helpers/build';
+import {
+  buildFor,
+  configFor,
+  containerOf,
+  ENVIRONMENT_OVERRIDES,
+  ENVIRONMENTS,
+  find,
+  objectsOf,
+  SERVICE_DEFINITIONS,
+} from '../../../helpers/build';
+import { testLlmGateway } from '../../../helpers/llm-gateway';
+import { IMAGE_CATALOGUE } from '../../../../components/images';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** MB as Trino reads it (2^20 bytes), back to MiB. */
 const mib = (size: string): number => {
@@ -125,28 +137,127 @@ describe('Trino properties are checked against the documented keys', () => {
     ).toThrow(/"connection-user" is set twice/);
     expect(() => renderProperties('f', keys, [['connection-user', 'a\nconnection-password=b']])).toThrow(/spans lines/);
   });
+});
 
-  it('writes the generated catalogs from documented keys only', () => {
-    const plan = {
-      realm: 'R',
-      catalog: 'c',
-      bucket: 'p-c',
-      namespaces: ['n'],
-      s3: { endpoint: 'http://s3:8333', region: 'us-east-1', pathStyle: true },
+/** Trino 483's documentation of each catalog property the platform sets, per connector (test/fixtures/README.md). */
+const DOCUMENTED: { trino: string; connectors: Record<string, Record<string, { doc: string; documents: string }>> } = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../../fixtures/trino-483-catalog-keys.json'), 'utf8'),
+);
+
+/** Every properties file of Trino's ConfigMaps, by environment, with the AI functions on and every function's model overridden. */
+function renderedPropertiesFiles(): { environment: string; configMap: string; file: string; properties: Record<string, string> }[] {
+  const everyFunction = {
+    analyzeSentiment: 'm1',
+    classify: 'm2',
+    extract: 'm3',
+    fixGrammar: 'm4',
+    generate: 'm5',
+    mask: 'm6',
+    translate: 'm7',
+  };
+  return ENVIRONMENTS.flatMap((environment) => {
+    const compute = {
+      ...(ENVIRONMENT_OVERRIDES[environment].compute as object),
+      trino: { ai: { model: 'chat', functions: everyFunction } },
     };
-    for (const key of Object.keys(parseProperties(icebergCatalog({ plan, polarisUrl: 'http://polaris:8181' }))))
-      expect(CATALOG_KEYS.iceberg.keys).toContain(key);
-    const ai = aiCatalog({ endpoint: 'http://litellm:4000', model: 'chat', functions: { translate: 'mistral', fixGrammar: 'qwen' } });
-    for (const key of Object.keys(parseProperties(ai))) expect(CATALOG_KEYS.ai.keys).toContain(key);
+    const b = buildFor(environment, { compute }, [...SERVICE_DEFINITIONS, testLlmGateway]);
+    return objectsOf(b, 'trino')
+      .filter((o) => o.kind === 'ConfigMap')
+      .flatMap((o) =>
+        Object.entries((o as any).data as Record<string, string>)
+          .filter(([file]) => file.endsWith('.properties'))
+          .map(([file, text]) => ({ environment, configMap: o.metadata.name, file, properties: parseProperties(text) })),
+      );
+  });
+}
+
+const DOC_URL = /^https:\/\/trino\.io\/docs\/483\/[a-z0-9/-]+\.html(#[a-z0-9-]+)?$/;
+const RENDERED = renderedPropertiesFiles();
+
+describe('Trino catalogs, judged against the Trino 483 documentation (test/fixtures/trino-483-catalog-keys.json)', () => {
+  const catalogs = RENDERED.filter((f) => f.configMap === 'trino-catalog-properties').map((f) => ({
+    where: `${f.environment} ${f.file}`,
+    properties: f.properties,
+  }));
+
+  it('holds the documentation of the Trino the platform runs, each key with its 483 page', () => {
+    expect(`trino:${IMAGE_CATALOGUE.trino.tag}`).toBe(`trino:${DOCUMENTED.trino}`);
+    for (const [connector, keys] of Object.entries(DOCUMENTED.connectors))
+      for (const [key, { doc }] of Object.entries(keys))
+        expect({ connector, key, doc }).toEqual({
+          connector,
+          key,
+          doc: expect.stringMatching(DOC_URL),
+        });
   });
 
-  it('writes every server file of every profile from documented keys', () => {
-    for (const b of [buildFor('k3d'), buildFor('eks')])
-      for (const map of objectsOf(b, 'trino').filter((o) => o.kind === 'ConfigMap')) {
-        const data = (map as any).data as Record<string, string>;
-        const config = data['config.properties'];
-        if (config) for (const key of Object.keys(parseProperties(config))) expect(SERVER_FILE_KEYS.config.keys).toContain(key);
-      }
+  it('renders the Iceberg, PostgreSQL and AI catalogs in every environment', () => {
+    for (const environment of ENVIRONMENTS)
+      expect(
+        catalogs
+          .filter((c) => c.where.startsWith(`${environment} `))
+          .map((c) => c.properties['connector.name'])
+          .sort(),
+      ).toEqual(['ai', 'iceberg', 'postgresql']);
+  });
+
+  it('sets in each catalog only keys Trino 483 documents for its connector', () => {
+    const undocumented = catalogs.flatMap(({ where, properties }) =>
+      Object.keys(properties)
+        .filter((key) => !DOCUMENTED.connectors[properties['connector.name']]?.[key])
+        .map((key) => `${where} (connector ${properties['connector.name']}): ${key}`),
+    );
+    expect(undocumented).toEqual([]);
+  });
+
+  it('documents only keys some catalog sets, so the list stays the one the renderer needs', () => {
+    const set = new Set(catalogs.flatMap(({ properties }) => Object.keys(properties).map((k) => `${properties['connector.name']}: ${k}`)));
+    const unused = Object.entries(DOCUMENTED.connectors).flatMap(([connector, keys]) =>
+      Object.keys(keys)
+        .map((key) => `${connector}: ${key}`)
+        .filter((k) => !set.has(k)),
+    );
+    expect(unused).toEqual([]);
+  });
+});
+
+/** Trino 483's documentation of each server-file property the platform sets, per file (test/fixtures/README.md). */
+const SERVER_DOCUMENTED: { trino: string; files: Record<string, Record<string, { doc: string; documents: string }>> } = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../../../fixtures/trino-483-server-keys.json'), 'utf8'),
+);
+
+describe('Trino server files, judged against the Trino 483 documentation (test/fixtures/trino-483-server-keys.json)', () => {
+  /** Access control files are documented by their access-control.name; log.properties holds logger levels, not properties. */
+  const serverFiles = RENDERED.filter((f) => f.configMap !== 'trino-catalog-properties' && f.file !== 'log.properties').map((f) => ({
+    where: `${f.environment} ${f.configMap}/${f.file}`,
+    section: f.properties['access-control.name'] ? `${f.file} ${f.properties['access-control.name']}` : f.file,
+    properties: f.properties,
+  }));
+
+  it('holds the documentation of the Trino the platform runs, each key with its 483 page', () => {
+    expect(`trino:${IMAGE_CATALOGUE.trino.tag}`).toBe(`trino:${SERVER_DOCUMENTED.trino}`);
+    for (const [file, keys] of Object.entries(SERVER_DOCUMENTED.files))
+      for (const [key, { doc }] of Object.entries(keys))
+        expect({ file, key, doc }).toEqual({ file, key, doc: expect.stringMatching(DOC_URL) });
+  });
+
+  it('renders the node, config, access control (OPA, file) and group provider files', () => {
+    expect([...new Set(serverFiles.map((f) => f.section))].sort()).toEqual([
+      'access-control.properties file',
+      'access-control.properties opa',
+      'config.properties',
+      'group-provider.properties',
+      'node.properties',
+    ]);
+  });
+
+  it('sets in each server file only keys Trino 483 documents for that file', () => {
+    const undocumented = serverFiles.flatMap(({ where, section, properties }) =>
+      Object.keys(properties)
+        .filter((key) => !SERVER_DOCUMENTED.files[section]?.[key])
+        .map((key) => `${where} (${section}): ${key}`),
+    );
+    expect([...new Set(undocumented)]).toEqual([]);
   });
 });
 

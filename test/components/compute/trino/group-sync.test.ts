@@ -1,20 +1,30 @@
 // The group sync script, run by the real python3 of this machine against a fake Keycloak (token
-// endpoint and the admin REST lists it reads, paginated with first/max as Keycloak does), with
-// the environment the coordinator's sidecar gets in the k3d manifests (Keycloak's address swapped
-// for the fake's): the group file it writes, and what happens when Keycloak fails.
+// endpoint and the admin REST lists it reads, paginated with first/max as Keycloak does) served
+// over HTTPS with a certificate of a test CA, with the environment the coordinator's sidecar gets
+// in the k3d manifests (Keycloak's address and CA file swapped for the fake's): the group file it
+// writes, what happens when Keycloak fails, and that a certificate of another CA is refused.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import type * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GROUP_SYNC_SCRIPT } from '../../../../components/compute/trino/group-sync';
+import { internalCertificates } from '../../../../components/platform/internal-ca';
 import { buildFor, containerOf, find, objectsOf } from '../../../helpers/build';
 
 const SCRIPT = path.join(__dirname, '../../../../components/compute/trino/group-sync.py');
 const CLIENT_ID = 'trino';
 const CLIENT_SECRET = 'Sync-Secret-4f9a1c';
 const ACCESS_TOKEN = 'Access-Token-77b2e0';
+/** The fake's certificate (for 127.0.0.1) and the CA the sync is given; another CA's certificate is refused. */
+const testCertificates = (seed: string) =>
+  internalCertificates(seed.repeat(64), { ca: { commonName: `${seed} CA`, keyLabel: `${seed}-ca` }, leafKeyLabel: `${seed}-leaf` }, [
+    'localhost',
+  ]);
+const TLS = testCertificates('k');
+const OTHER_CA = testCertificates('o').caCertificate;
 
 interface User {
   id: string;
@@ -80,7 +90,7 @@ function page<T>(items: T[], query: URLSearchParams): T[] {
 function startKeycloak(): Promise<FakeKeycloak> {
   const fake = { requests: [] as string[], failing: new Map<string, number>(), refuseTokens: 0 } as FakeKeycloak;
   const allGroups = (groups: Group[]): Group[] => groups.flatMap((g) => [g, ...allGroups(g.children ?? [])]);
-  const server = http.createServer((req, res) => {
+  const server = https.createServer({ cert: TLS.certificate, key: TLS.privateKey }, (req, res) => {
     const url = new URL(req.url!, 'http://keycloak');
     fake.requests.push(`${req.method} ${url.pathname}${url.search}`);
     for (const [prefix, status] of fake.failing) if (url.pathname.startsWith(prefix)) return json(res, status, { error: 'failing' });
@@ -156,7 +166,7 @@ function startKeycloak(): Promise<FakeKeycloak> {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
-      fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      fake.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
       fake.close = () => new Promise((done) => server.close(() => done()));
       resolve(fake);
     }),
@@ -171,11 +181,16 @@ function sidecarEnv(keycloak: string, dir: string): Record<string, string> {
   const here = (url: string) => `${keycloak}${new URL(url).pathname}`;
   fs.writeFileSync(path.join(dir, 'client-id'), `${CLIENT_ID}\n`);
   fs.writeFileSync(path.join(dir, 'client-secret'), CLIENT_SECRET);
+  fs.writeFileSync(path.join(dir, 'ca.crt'), TLS.caCertificate);
   fs.mkdirSync(path.join(dir, 'groups'), { recursive: true });
+  // The sidecar reaches Keycloak over HTTPS only, with a CA file to check it against.
+  expect([env.KEYCLOAK_SIGNIN_URL, env.KEYCLOAK_ADMIN_URL].map((u) => new URL(u).protocol)).toEqual(['https:', 'https:']);
+  expect(env.KEYCLOAK_CA_FILE).toMatch(/\/ca\.crt$/);
   return {
     ...env,
     KEYCLOAK_SIGNIN_URL: here(env.KEYCLOAK_SIGNIN_URL),
     KEYCLOAK_ADMIN_URL: here(env.KEYCLOAK_ADMIN_URL),
+    KEYCLOAK_CA_FILE: path.join(dir, 'ca.crt'),
     CLIENT_ID_FILE: path.join(dir, 'client-id'),
     CLIENT_SECRET_FILE: path.join(dir, 'client-secret'),
     GROUP_FILE: path.join(dir, 'groups', 'groups.txt'),
@@ -297,6 +312,24 @@ describe('the group sync script (real python3, fake Keycloak)', () => {
     expect(groupFile()).toBe(EXPECTED);
     expect(result.stderr).toMatch(/token request: HTTP 401 \(unauthorized_client\)/);
     noSecrets(result);
+  });
+
+  it('refuses a Keycloak whose certificate its CA did not sign, before sending the credentials, and writes nothing', async () => {
+    fs.writeFileSync(env.KEYCLOAK_CA_FILE, OTHER_CA);
+    const result = await run(env, ['--once']);
+    expect(result.code).toBe(1);
+    expect(fs.existsSync(env.GROUP_FILE)).toBe(false);
+    expect(result.stderr).toMatch(/sync failed, keeping the last good group file: token request: .*CERTIFICATE_VERIFY_FAILED/);
+    // The handshake failed: no request, so no client secret, reached the server.
+    expect(keycloak.requests).toEqual([]);
+    noSecrets(result);
+  });
+
+  it('names the CA file it cannot read, and syncs nothing without it', async () => {
+    const result = await run({ ...env, KEYCLOAK_CA_FILE: path.join(dir, 'missing.crt') }, ['--once']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/sync failed, keeping the last good group file: cannot read KEYCLOAK_CA_FILE: FileNotFoundError/);
+    expect(keycloak.requests).toEqual([]);
   });
 
   it('writes no file at all while Keycloak cannot be reached', async () => {

@@ -8,7 +8,7 @@ import type { PlatformBuild } from '../../../../components/platform/build';
 import * as crypto from 'node:crypto';
 import forge from 'node-forge';
 import { randomIds, resolveSecretData } from '../../../../components/platform/secrets';
-import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/contract';
+import { POLARIS_ROOT_SECRET_ID } from '../../../../components/storage/polaris/polaris';
 import { evaluate } from '../../../../policies/engine';
 import { podSecurityLevel } from '../../../../components/base/pod-security';
 import { RULES } from '../../../../policies/registry';
@@ -62,7 +62,7 @@ describe('Trino declaration', () => {
     ]);
     // Keycloak's back channel comes with its OIDC client (sign-in and the group sync's service account).
     const all = k3d.services.map((s) => s.declaration);
-    expect(effectiveEdges(decl, k3d.config, all)).toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(decl, k3d.config, all)).toContainEqual({ to: 'keycloak', port: 'https' });
     expect(decl.databases).toEqual([{ instance: 'warehouse', database: 'warehouse', access: 'read' }]);
     expect(decl.buckets).toEqual([{ name: 'warehouse', access: 'readwrite' }]);
   });
@@ -169,7 +169,8 @@ describe('Trino server files', () => {
     const jvm = coordinatorFile(k3d, 'jvm.config').trim().split('\n');
     expect(jvm[0]).toBe('-server');
     expect(jvm).toEqual(
-      expect.arrayContaining(['-Xms1536M', '-Xmx1536M', '-XX:+ExitOnOutOfMemoryError', '-XX:ReservedCodeCacheSize=256M']),
+      // The small coordinator's 1792Mi: 512Mi off-heap, a 1280M heap (71%, the least Trino's 70% allows).
+      expect.arrayContaining(['-Xms1280M', '-Xmx1280M', '-XX:+ExitOnOutOfMemoryError', '-XX:ReservedCodeCacheSize=256M']),
     );
     expect(jvm).toContain('-agentpath:/usr/lib/trino/bin/libjvmkill.so');
     expect(jvm.filter((line) => /RAMPercentage|HeapDumpOnOutOfMemoryError/.test(line))).toEqual([]);
@@ -187,7 +188,7 @@ describe('Trino server files', () => {
 
   it('config.properties: OAuth2 for the Web UI and JWT for clients, with the issuer public and the keys in-cluster', () => {
     const config = coordinatorConfig(eks);
-    const back = 'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect';
+    const back = 'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/protocol/openid-connect';
     const issuer = 'https://identity.data.example.com/realms/platform';
     expect(config).toMatchObject({
       'http-server.authentication.type': 'OAUTH2,JWT',
@@ -205,6 +206,9 @@ describe('Trino server files', () => {
       'http-server.authentication.jwt.required-issuer': issuer,
       'http-server.authentication.jwt.required-audience': 'trino',
       'http-server.authentication.jwt.principal-field': 'preferred_username',
+      // Keys and tokens over TLS, checked against Keycloak's CA (a PEM trust store) by both key clients.
+      'oauth2-jwk.http-client.trust-store-path': '/etc/trino-identity-ca/ca.crt',
+      'jwk.http-client.trust-store-path': '/etc/trino-identity-ca/ca.crt',
     });
     expect(config['http-server.authentication.oauth2.userinfo-url']).toBeUndefined();
   });
@@ -267,7 +271,7 @@ describe('Trino server files', () => {
 });
 
 describe('Trino catalogs', () => {
-  it('iceberg: the REST catalog at Polaris with client credentials for all principal roles, by env reference', () => {
+  it("iceberg: the REST catalog at Polaris as Trino's own principal, asking for Trino's principal role only, by env reference", () => {
     expect(catalog(k3d, 'iceberg')).toMatchObject({
       'connector.name': 'iceberg',
       'iceberg.catalog.type': 'rest',
@@ -275,7 +279,7 @@ describe('Trino catalogs', () => {
       'iceberg.rest-catalog.warehouse': 'warehouse',
       'iceberg.rest-catalog.security': 'OAUTH2',
       'iceberg.rest-catalog.oauth2.credential': '${ENV:POLARIS_CREDENTIAL}',
-      'iceberg.rest-catalog.oauth2.scope': 'PRINCIPAL_ROLE:ALL',
+      'iceberg.rest-catalog.oauth2.scope': 'PRINCIPAL_ROLE:trino',
       'iceberg.rest-catalog.oauth2.server-uri': 'http://polaris.platform-storage.svc.cluster.local:8181/api/catalog/v1/oauth/tokens',
       'iceberg.rest-catalog.http-headers': 'Polaris-Realm:POLARIS',
       'iceberg.rest-catalog.vended-credentials-enabled': 'false',
@@ -416,10 +420,15 @@ describe('Trino credentials', () => {
     for (const ref of refs) expect(set).toContain(ref);
   });
 
-  it('uses the root principal of the Polaris realm, the same generated secret Polaris bootstraps with', () => {
+  it('signs in to Polaris as its own principal, whose secret the Polaris bootstrap sets, never as root', () => {
     const plan = trinoOf(eks).secrets.find((s) => s.name === 'trino-polaris')!;
     expect(plan.namespace).toBe('platform-compute');
-    expect(resolveSecretData(plan, { [POLARIS_ROOT_SECRET_ID]: 'generated' })).toEqual({ credential: 'root:generated' });
+    const ids = Object.values(plan.data).flatMap((v) => (v.kind === 'random' ? [v.id] : v.kind === 'template' ? v.ids : []));
+    expect(ids).not.toContain(POLARIS_ROOT_SECRET_ID);
+    const values = resolveSecretData(plan, { 'polaris/client/trino': 'generated' });
+    expect(values.credential).toBe('trino:generated');
+    const bootstrap = eks.services.find((s) => s.declaration.name === 'polaris')!.secrets.find((s) => s.name === 'polaris-clients')!;
+    expect(bootstrap.data.trino).toEqual(plan.data['client-secret']);
   });
 
   it('generates a long shared secret for node-to-node requests', () => {
@@ -542,7 +551,7 @@ describe('Trino on eks and airgapped: a coordinator and autoscaled workers', () 
       .map((rule: any) => [rule.to[0].podSelector.matchLabels['app.kubernetes.io/name'], rule.ports.map((p: any) => p.port)]);
     expect(targets.sort()).toEqual(
       [
-        ['keycloak', [8080]],
+        ['keycloak', [8443]],
         ['opa', [8181]],
         ['polaris', [8181]],
         ['postgres-warehouse', [5432]],
@@ -601,9 +610,9 @@ describe("Trino's groups, synced from Keycloak", () => {
   it("reads Keycloak's admin API on the back channel with Trino's client credentials, as files of the trino-oidc Secret", () => {
     const value = (name: string) => envValue(sidecar, name)?.value;
     expect(value('KEYCLOAK_SIGNIN_URL')).toBe(
-      'http://keycloak.platform-governance.svc.cluster.local:8080/realms/platform/protocol/openid-connect/token',
+      'https://keycloak.platform-governance.svc.cluster.local:8443/realms/platform/protocol/openid-connect/token',
     );
-    expect(value('KEYCLOAK_ADMIN_URL')).toBe('http://keycloak.platform-governance.svc.cluster.local:8080/admin/realms/platform');
+    expect(value('KEYCLOAK_ADMIN_URL')).toBe('https://keycloak.platform-governance.svc.cluster.local:8443/admin/realms/platform');
     expect(pod.volumes.find((v: any) => v.name === 'group-sync-client').secret).toEqual({ secretName: 'trino-oidc', defaultMode: 0o440 });
     const mount = sidecar.volumeMounts.find((m: any) => m.name === 'group-sync-client');
     expect(mount.readOnly).toBe(true);
