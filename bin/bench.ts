@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { ENVIRONMENTS } from '../environments/schema';
 import { checkObjects, loadObjects, yamlFiles } from '../policies/check';
 import { loadEnvironment } from '../render/render-environment';
-import { parseArgs, runCli } from './cli';
+import { runCli } from './cli';
 
 const ROOT = path.join(__dirname, '..');
 const TEST_LOCK = path.join(ROOT, 'test/fixtures/images.lock.test-data.json');
@@ -51,14 +51,21 @@ function benchCheck(dir: string): void {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-runCli(() => {
-  const argv = process.argv.slice(2);
-  const skipTests = argv.includes('--skip-tests');
-  const args = parseArgs(
-    argv.filter((a) => a !== '--skip-tests'),
-    { runs: true },
-  );
+const USAGE = `Usage: npm run bench -- [--runs <n>] [--skip-tests]
+
+Prints render wall time per environment, start-up included (a fresh node each run, as a user runs
+it), check over the k3d render after start-up, and the wall time of npm test.
+Targets: render < 3 s per environment, check < 1 s, tests < 3 min.
+
+Options:
+  --runs <n>      renders per environment; the median is reported (default 5)
+  --skip-tests    do not time npm test
+  -h, --help      show this help`;
+
+runCli({ name: 'bench', usage: USAGE, options: { runs: 'value', 'skip-tests': 'flag' }, positionals: 0 }, (args) => {
   const runs = Number(args.runs ?? 5);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: received "${args.runs}"; expected a whole number of at least 1`);
+  const skipTests = Boolean(args['skip-tests']);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   console.log(`render, wall time with start-up, median of ${runs} runs (target < 3 s):`);
   for (const environment of ENVIRONMENTS) {

@@ -57,23 +57,80 @@ export function loadPlatformConfig(overrides: Plain, source = 'stack config'): P
   return result.data;
 }
 
+/**
+ * Config namespaces other than this project's that a stack file may hold: Pulumi's own and the
+ * providers' (`kubernetes:context`, `aws:region`). Keys there are left alone.
+ */
+export const KNOWN_NAMESPACES = [
+  'pulumi',
+  'kubernetes',
+  'aws',
+  'aws-native',
+  'awsx',
+  'eks',
+  'random',
+  'tls',
+  'command',
+  'docker',
+  'gcp',
+  'google-native',
+  'azure',
+  'azure-native',
+  'azuread',
+  'cloudflare',
+  'vault',
+] as const;
+
+const EXAMPLE = `${CONFIG_NAMESPACE}:<key>: <value>`;
+
 /** Reads `analytics-platform:*` keys from a Pulumi stack file into a plain overrides object. */
 export function readStackFile(path: string): Plain {
-  const doc = parseYaml(fs.readFileSync(path, 'utf8')) as Plain | null;
-  const config = isPlain(doc?.config) ? doc.config : {};
-  return configEntriesToOverrides(Object.entries(config), path);
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`not valid YAML: ${(error as Error).message.split('\n')[0].replace(/:$/, '')}`], path);
+  }
+  if (!isPlain(doc))
+    throw new ConfigError(
+      [
+        `(top level): ${doc === null || doc === undefined ? 'the file is empty' : `received ${describe(doc)}`}; expected a Pulumi stack file, a map with a \`config:\` map of \`${EXAMPLE}\``,
+      ],
+      path,
+    );
+  if (!('config' in doc))
+    throw new ConfigError(
+      [
+        `config: missing (the file has ${Object.keys(doc)
+          .map((k) => `"${k}"`)
+          .join(', ')}); the platform reads its settings from \`config:\` as \`${EXAMPLE}\``,
+      ],
+      path,
+    );
+  if (!isPlain(doc.config))
+    throw new ConfigError([`config: received ${describe(doc.config ?? undefined)}; expected a map of \`${EXAMPLE}\` entries`], path);
+  return configEntriesToOverrides(Object.entries(doc.config), path);
 }
 
 /**
  * Keeps this project's keys, strips the namespace and refuses secure values: the platform takes
- * Secret names in config, never secret values.
+ * Secret names in config, never secret values. A key of ours under another project's namespace
+ * (`analytics:domain`, where the namespace is neither ours nor Pulumi's or a provider's) is an
+ * error, not a setting silently ignored.
  */
 export function configEntriesToOverrides(entries: [string, unknown][], source: string): Plain {
   const out: Plain = {};
   const problems: string[] = [];
+  const ourKeys = new Set(Object.keys(platformConfigSchema.shape));
   for (const [fullKey, raw] of entries) {
     const [ns, key] = fullKey.includes(':') ? fullKey.split(/:(.*)/s, 2) : [CONFIG_NAMESPACE, fullKey];
-    if (ns !== CONFIG_NAMESPACE) continue;
+    if (ns !== CONFIG_NAMESPACE) {
+      if (!(KNOWN_NAMESPACES as readonly string[]).includes(ns) && ourKeys.has(key))
+        problems.push(
+          `${fullKey}: "${ns}" is not this project's config namespace, so the setting would be ignored; expected \`${CONFIG_NAMESPACE}:${key}\` (the project name in Pulumi.yaml)`,
+        );
+      continue;
+    }
     if (isPlain(raw) && 'secure' in raw) {
       problems.push(`${key}: received an encrypted value; the platform takes Secret names in config, not secret values`);
       continue;
@@ -91,6 +148,11 @@ export function overridesForEnvironment(environment: string, stackFile?: string)
     if (stackFile) throw new ConfigError([`--config: received "${stackFile}"; no such file`], 'command line');
     return { overrides: { environment }, source: `profile "${environment}"` };
   }
+  if (!fs.statSync(path).isFile())
+    throw new ConfigError(
+      [`${stackFile ? '--config' : 'stack file'}: received "${path}"; it is a directory, expected a Pulumi stack file`],
+      'command line',
+    );
   const overrides = readStackFile(path);
   if (overrides.environment === undefined) overrides.environment = environment;
   if (overrides.environment !== environment)

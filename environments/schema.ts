@@ -39,6 +39,9 @@ const egress = z.strictObject({
   apiServerCidrs: z.array(cidr).min(1).describe('Where the Kubernetes API server lives, for pods that watch it (the edge).'),
 });
 
+/** Memory in GiB the whole k3d platform may request and be limited to: it must fit a laptop (render/budget.ts). */
+export const LAPTOP_BUDGET_GIB = { requests: 10, limits: 16 } as const;
+
 const k3d = z.strictObject({
   clusterName: dnsLabel,
   servers: z.number().int().min(1).max(5),
@@ -49,6 +52,12 @@ const k3d = z.strictObject({
     .describe('The rancher/k3s node image tag (pulled through the registry mirror when one is set).'),
   httpPort: z.number().int().min(1).max(65535),
   httpsPort: z.number().int().min(1).max(65535),
+  allowOverBudget: z
+    .boolean()
+    .optional()
+    .describe(
+      `Render and \`pulumi preview\`/\`up\` stop when the platform needs more than the laptop budget (${LAPTOP_BUDGET_GIB.requests} GiB of memory requests, ${LAPTOP_BUDGET_GIB.limits} GiB of limits); true lets a bigger machine run more (a larger sizing, heavy optional services).`,
+    ),
 });
 
 export const platformConfigSchema = z

@@ -1,5 +1,8 @@
 // Render's secret values: generated on this machine, kept in <out>/secrets/values.json so that a
 // second render keeps the same passwords and certificate, and never written into a manifest file.
+// A render never drops a stored value: a service turned off and on again finds its database role
+// password, client secret and seeds unchanged. Dropping the values no service uses is explicit
+// (`npm run render -- --prune-secrets`).
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,7 +34,28 @@ export function generatePassword(length: number): string {
 
 function readStored(dir: string): StoredValues {
   const file = path.join(dir, VALUES_FILE);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as StoredValues) : { random: {} };
+  if (!fs.existsSync(file)) return { random: {} };
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredValues;
+    return { ...stored, random: stored.random ?? {} };
+  } catch (error) {
+    throw new Error(
+      `${file}: not readable as JSON (${(error as Error).message}); it holds the generated passwords of an earlier render: restore it, or remove the whole output directory to start over`,
+      { cause: error },
+    );
+  }
+}
+
+export interface LocalSecretOptions {
+  /** Drop stored values no enabled service uses (their databases keep the old ones: only after removing those). */
+  prune?: boolean;
+}
+
+export interface LocalSecrets {
+  objects: KubeObject[];
+  values: StoredValues;
+  /** Stored value ids no enabled service uses: kept (for when it is on again), or dropped with `prune`. */
+  unused: string[];
 }
 
 const secretObject = (name: string, namespace: string, data: Record<string, string>, type = 'Opaque'): KubeObject => ({
@@ -46,8 +70,8 @@ const secretObject = (name: string, namespace: string, data: Record<string, stri
   data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
 });
 
-/** Builds every planned Secret with local values, reusing those a previous render stored. */
-export function localSecrets(build: PlatformBuild, outDir: string): { objects: KubeObject[]; values: StoredValues } {
+/** Builds every planned Secret with local values, reusing those a previous render stored and keeping the rest. */
+export function localSecrets(build: PlatformBuild, outDir: string, options: LocalSecretOptions = {}): LocalSecrets {
   const dir = path.join(outDir, SECRETS_DIR);
   const stored = readStored(dir);
   const plans = build.services.flatMap((s) => s.secrets);
@@ -56,8 +80,11 @@ export function localSecrets(build: PlatformBuild, outDir: string): { objects: K
     for (const { id, length } of randomIds(plan))
       random[id] = stored.random[id]?.length === length ? stored.random[id] : (random[id] ?? generatePassword(length));
   const objects = plans.map((plan) => secretObject(plan.name, plan.namespace, resolveSecretData(plan, random), plan.type));
+  // Values of services that are off stay stored (not in any Secret), unless pruning was asked for.
+  const unused = Object.keys(stored.random).filter((id) => !(id in random));
+  if (!options.prune) for (const id of unused) random[id] = stored.random[id];
 
-  let tls = stored.tls;
+  let tls = options.prune && build.tls?.mode !== 'self-signed' ? undefined : stored.tls;
   if (build.tls?.mode === 'self-signed') {
     tls = selfSignedMaterial(build.tls.dnsNames, stored.tls);
     objects.push(
@@ -70,7 +97,7 @@ export function localSecrets(build: PlatformBuild, outDir: string): { objects: K
     );
     if (build.tls.caSecretName) objects.push(secretObject(build.tls.caSecretName, build.tls.namespace, { 'ca.crt': tls.caCertificate }));
   }
-  return { objects, values: { random, tls } };
+  return { objects, values: { random, tls }, unused };
 }
 
 export function writeStoredValues(outDir: string, values: StoredValues): string {

@@ -1,6 +1,6 @@
-// The machine-readable summary of a build: per service its images, hosts and requested resources
-// (every container's requests times its workload's replicas), and the totals.
-import type { PlatformBuild } from '../components/platform/build';
+// The machine-readable summary of a build: per service its images, hosts, requests and limits
+// (every container's, times its workload's replicas), and the totals.
+import type { BuiltService, PlatformBuild } from '../components/platform/build';
 import type { KubeObject } from '../components/platform/kube-object';
 import { cpuToMillicores, memoryToBytes } from '../components/platform/quantity';
 import { publicHostName } from '../components/platform/routes';
@@ -11,13 +11,21 @@ export interface ServiceSummary {
   namespace: string;
   images: string[];
   hosts: string[];
-  requests: { cpu: number; memory: number };
+  requests: Resources;
+  limits: Resources;
+}
+
+/** CPU in millicores, memory in bytes. */
+export interface Resources {
+  cpu: number;
+  memory: number;
 }
 
 export interface PlatformSummary {
   environment: string;
   services: ServiceSummary[];
-  totals: { cpu: number; memory: number; objects: number };
+  /** `cpu` and `memory` are the requests (as in earlier renders); `limits` beside them. */
+  totals: { cpu: number; memory: number; objects: number; limits: Resources };
   images: string[];
 }
 
@@ -29,7 +37,8 @@ function replicasOf(object: KubeObject): number {
   return 0;
 }
 
-type Container = { image: string; resources?: { requests?: { cpu?: string; memory?: string } } };
+type Quantities = { cpu?: string; memory?: string };
+type Container = { image: string; resources?: { requests?: Quantities; limits?: Quantities } };
 
 function containersOf(object: KubeObject): Container[] {
   const spec = object.spec as { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } } | undefined;
@@ -41,17 +50,35 @@ function imagesOf(object: KubeObject): string[] {
   return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map((c: Container) => c.image);
 }
 
+/** A service's requests and limits: every container's times its workload's replicas (Jobs excluded). */
+export function serviceResources(service: BuiltService): { requests: Resources; limits: Resources } {
+  const requests = { cpu: 0, memory: 0 };
+  const limits = { cpu: 0, memory: 0 };
+  for (const object of service.objects) {
+    const replicas = replicasOf(object);
+    for (const c of containersOf(object)) {
+      requests.cpu += replicas * cpuToMillicores(c.resources?.requests?.cpu ?? '0');
+      requests.memory += replicas * memoryToBytes(c.resources?.requests?.memory ?? '0');
+      limits.cpu += replicas * cpuToMillicores(c.resources?.limits?.cpu ?? '0');
+      limits.memory += replicas * memoryToBytes(c.resources?.limits?.memory ?? '0');
+    }
+  }
+  return { requests, limits };
+}
+
+const sum = (values: Resources[]): Resources => ({
+  cpu: values.reduce((n, v) => n + v.cpu, 0),
+  memory: values.reduce((n, v) => n + v.memory, 0),
+});
+
+/** The whole build's requests and limits, summed over its services as the summary does. */
+export function resourceTotals(build: PlatformBuild): { requests: Resources; limits: Resources } {
+  const each = build.services.map(serviceResources);
+  return { requests: sum(each.map((r) => r.requests)), limits: sum(each.map((r) => r.limits)) };
+}
+
 export function summarize(build: PlatformBuild, objectCount: number): PlatformSummary {
   const services = build.services.map((service): ServiceSummary => {
-    let cpu = 0;
-    let memory = 0;
-    for (const object of service.objects) {
-      const replicas = replicasOf(object);
-      for (const c of containersOf(object)) {
-        cpu += replicas * cpuToMillicores(c.resources?.requests?.cpu ?? '0');
-        memory += replicas * memoryToBytes(c.resources?.requests?.memory ?? '0');
-      }
-    }
     const decl = service.declaration;
     return {
       name: decl.name,
@@ -59,25 +86,22 @@ export function summarize(build: PlatformBuild, objectCount: number): PlatformSu
       namespace: service.namespace,
       images: [...new Set([...service.objects.flatMap(imagesOf), ...decl.images.map((key) => build.images.ref(key))])].sort(),
       hosts: decl.publicHost ? [publicHostName(decl.publicHost, build.config.domain)] : [],
-      requests: { cpu, memory },
+      ...serviceResources(service),
     };
   });
+  const requests = sum(services.map((s) => s.requests));
   return {
     environment: build.config.environment,
     services,
-    totals: {
-      cpu: services.reduce((sum, s) => sum + s.requests.cpu, 0),
-      memory: services.reduce((sum, s) => sum + s.requests.memory, 0),
-      objects: objectCount,
-    },
+    totals: { ...requests, objects: objectCount, limits: sum(services.map((s) => s.limits)) },
     images: [...new Set(services.flatMap((s) => s.images))].sort(),
   };
 }
 
 const GiB = 2 ** 30;
 
-/** A few lines a person reads after a render. */
-export function humanSummary(summary: PlatformSummary, outDir: string): string {
+/** A few lines a person reads after a render; `optional`: what the switches that are off would add (footprint.ts). */
+export function humanSummary(summary: PlatformSummary, outDir: string, optional: string[] = []): string {
   const byLayer = new Map<string, string[]>();
   for (const s of summary.services) byLayer.set(s.layer, [...(byLayer.get(s.layer) ?? []), s.name]);
   const lines = [`Rendered environment "${summary.environment}" to ${outDir}`];
@@ -86,6 +110,8 @@ export function humanSummary(summary: PlatformSummary, outDir: string): string {
   const hosts = summary.services.flatMap((s) => s.hosts);
   lines.push(
     `  requests:      ${(summary.totals.cpu / 1000).toFixed(2)} CPU, ${(summary.totals.memory / GiB).toFixed(2)} GiB memory`,
+    `  limits:        ${(summary.totals.limits.cpu / 1000).toFixed(2)} CPU, ${(summary.totals.limits.memory / GiB).toFixed(2)} GiB memory`,
+    ...optional,
     `  objects:       ${summary.totals.objects} across ${summary.services.length} services; ${summary.images.length} images`,
     ...(hosts.length ? [`  public hosts:  ${hosts.join(', ')}`] : []),
     `  secrets:       ${outDir}/secrets/ (generated here, git-ignored: keep it private)`,

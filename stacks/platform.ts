@@ -8,6 +8,7 @@ import { readImageLock } from '../components/images';
 import { Platform } from '../components/platform/platform';
 import { publicHostName } from '../components/platform/routes';
 import { configEntriesToOverrides, loadPlatformConfig } from '../environments/load';
+import { assertLaptopBudget } from '../render/budget';
 import { synthComposition } from './composition';
 import { COMPOSITIONS } from './compositions';
 import { LAYER_RESOURCES } from './layers';
@@ -40,8 +41,9 @@ export function deployPlatform(overrides = stackConfigOverrides()): PlatformOutp
   const lock = config.images.digestPinning ? readImageLock(path.resolve(config.images.lockFile!)) : undefined;
   const composition = COMPOSITIONS[config.environment];
   // The whole model is built once without Pulumi first: an inconsistent one fails here, before any
-  // resource (even the provider or a layer component) is registered.
-  synthComposition(composition, config, { lock });
+  // resource (even the provider or a layer component) is registered. A k3d platform over the
+  // laptop budget stops here too (k3d.allowOverBudget lets it through).
+  assertLaptopBudget(synthComposition(composition, config, { lock }).build);
   const platform = new Platform(config, { lock });
   const provider = new k8s.Provider('kubernetes', { enableServerSideApply: true });
   const layers = composition.layers.map((placement) => new LAYER_RESOURCES[placement](placement, { platform }, { provider }));

@@ -10,7 +10,8 @@ import type { EdgeDecl, ServiceDeclaration } from './service';
 export const EDGE_SERVICE = 'traefik';
 /** The identity provider `native-oidc` services talk to on its back channel. */
 export const IDENTITY_SERVICE = 'keycloak';
-export const IDENTITY_BACKCHANNEL_PORT = 'http';
+/** The back channel is TLS only: signing keys and tokens never cross the network in plain HTTP. */
+export const IDENTITY_BACKCHANNEL_PORT = 'https';
 /** The forward-auth provider the edge asks before routing to a `forward-auth` service. */
 export const FORWARD_AUTH_SERVICE = 'oauth2-proxy';
 export const FORWARD_AUTH_PORT = 'http';

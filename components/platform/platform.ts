@@ -3,6 +3,7 @@
 // checks the graph and derives the cross-layer wiring (network policies at both ends, routes and
 // TLS, OIDC clients, credentials), then hands each layer its objects in the style it was made in.
 import { z } from 'zod';
+import { cidr } from '../../environments/fields';
 import { formatIssue } from '../../environments/issues';
 import type { PlatformConfig } from '../../environments/schema';
 import type { ImageLock } from '../images';
@@ -44,7 +45,7 @@ const externalSchema = z.record(
   z.string().regex(/^[a-z][-a-z0-9]*$/, 'a service name'),
   z.strictObject({
     url: z.url({ protocol: /^https?$/ }),
-    cidrs: z.array(z.string().regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'an IPv4 CIDR')).min(1),
+    cidrs: z.array(cidr).min(1),
   }),
 );
 

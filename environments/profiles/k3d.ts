@@ -1,5 +1,6 @@
 import { computeDefaults } from '../../components/compute/profile';
 import { governanceDefaults } from '../../components/governance/profile';
+import { openmetadataDefaults } from '../../components/governance/openmetadata/profile';
 import type { Profile } from './types';
 
 /** A laptop: one k3d node, self-signed TLS, everything small, images pulled once and kept. */
@@ -20,7 +21,12 @@ export const k3dProfile: Profile = {
   objectStorage: { mode: 'internal', topology: 'single', storageSize: '20Gi', volumeServers: 1, replication: '000' },
   polaris: { realm: 'POLARIS', catalog: 'warehouse', namespaces: ['raw', 'staging', 'curated'] },
   compute: computeDefaults('laptop'),
-  governance: { ...governanceDefaults(true), teams: ['marketing', 'finance'], projects: ['scoring', 'risk'] },
+  governance: {
+    ...governanceDefaults(true),
+    openmetadata: openmetadataDefaults('laptop'),
+    teams: ['marketing', 'finance'],
+    projects: ['scoring', 'risk'],
+  },
   protect: false,
-  k3d: { clusterName: 'platform', servers: 1, agents: 0, k3sVersion: 'v1.31.5-k3s1', httpPort: 80, httpsPort: 443 },
+  k3d: { clusterName: 'platform', servers: 1, agents: 0, k3sVersion: 'v1.31.5-k3s1', httpPort: 80, httpsPort: 443, allowOverBudget: false },
 };

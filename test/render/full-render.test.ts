@@ -1,12 +1,13 @@
 // For every environment, the whole platform: schema-valid against the Kubernetes OpenAPI models,
-// every reference resolves, namespaces are restricted, no secret value in any object, images pinned.
+// every reference resolves, namespaces are restricted, no Secret object, images pinned, DNS open.
 import { allObjects } from '../../components/platform/build';
 import type { KubeObject } from '../../components/platform/kube-object';
 import { effectiveEdges } from '../../components/platform/graph';
-import { podSpecOf, restrictedViolations } from '../../components/base/pod-security';
+import { podMetadataOf, podSpecOf, restrictedViolations } from '../../components/base/pod-security';
 import { checkReferences } from '../../policies/validation/references';
 import { validateSchema } from '../../policies/validation/schema';
 import { buildFor, ENVIRONMENTS, plannedSecrets, userSecrets } from '../helpers/build';
+import { allowsEgress, allowsIngress, PodRef } from '../helpers/network-policy';
 
 const containers = (o: KubeObject): any[] => {
   const pod = podSpecOf(o);
@@ -44,22 +45,10 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
     }
   });
 
-  it('holds no secret value: no Secret objects, no literal credentials in env or config', () => {
-    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-    for (const o of objects)
-      for (const c of containers(o))
-        for (const env of c.env ?? [])
-          if (/PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL/i.test(env.name) && !/_FILE$|_PATH$/.test(env.name))
-            expect({ object: o.metadata.name, env: env.name, literal: env.value }).toEqual({
-              object: o.metadata.name,
-              env: env.name,
-              literal: undefined,
-            });
-    const generated = build.services
-      .flatMap((s) => s.secrets)
-      .flatMap((p) => Object.values(p.data))
-      .filter((d) => d.kind === 'random');
-    expect(generated.length).toBeGreaterThan(0);
+  // Secret values are the delivery paths' (render's secrets/, Pulumi's random): that none reaches a
+  // manifest is judged on real renders of every environment in test/render/no-secret-outside-secrets.test.ts.
+  it('holds no Secret object: every Secret is made by a delivery path', () => {
+    expect(objects.filter((o) => o.kind === 'Secret').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);
   });
 
   it('pins every image by tag, through the mirror and by digest where the environment asks', () => {
@@ -73,45 +62,122 @@ describe.each(ENVIRONMENTS)('the full %s render', (environment) => {
     }
   });
 
-  it('opens one allow per edge: egress at the source and ingress at the target', () => {
-    const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as any[];
-    /** The rules of the service's policy, or of its serving component's policy for a port only that component serves. */
-    const allows = (name: string, direction: 'ingress' | 'egress', servedBy?: string) =>
-      policies.find((p) => p.metadata.name === (servedBy ? `${name}-${servedBy}-${direction}` : `${name}-${direction}`))?.spec[direction] ??
-      [];
-    for (const service of build.services) {
-      for (const edge of effectiveEdges(
-        service.declaration,
-        build.config,
-        build.services.map((s) => s.declaration),
-      )) {
-        if (edge.to === service.declaration.name) continue;
-        const { port, servedBy } = build.services
-          .find((s) => s.declaration.name === edge.to)!
-          .declaration.ports.find((p) => p.name === edge.port)!;
-        const out = allows(service.declaration.name, 'egress').some(
-          (r: any) =>
-            r.to.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === edge.to) &&
-            r.ports.some((p: any) => p.port === port),
-        );
-        const inn = allows(edge.to, 'ingress', servedBy).some(
-          (r: any) =>
-            r.from.some((p: any) => p.podSelector?.matchLabels['app.kubernetes.io/name'] === service.declaration.name) &&
-            r.ports.some((p: any) => p.port === port),
-        );
-        expect({ edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`, egress: out, ingress: inn }).toEqual({
-          edge: `${service.declaration.name} -> ${edge.to}:${edge.port}`,
-          egress: true,
-          ingress: true,
-        });
-      }
-    }
+  describe('network policies, evaluated as Kubernetes does, against the declared edges', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    const NAME = 'app.kubernetes.io/name';
+    const COMPONENT = 'app.kubernetes.io/component';
+    /** Every rendered pod template as the policies see it. */
+    const pods: PodRef[] = objects
+      .filter((o) => podSpecOf(o))
+      .map((o) => {
+        const spec = podSpecOf(o)!;
+        return {
+          namespace: o.metadata.namespace!,
+          labels: (podMetadataOf(o) as { labels?: Record<string, string> } | undefined)?.labels ?? {},
+          ports: [...(spec.initContainers ?? []), ...spec.containers].flatMap((c: any) => c.ports ?? []),
+        };
+      });
+    const podsOf = (service: string, component?: string) =>
+      pods.filter((p) => p.labels[NAME] === service && (!component || p.labels[COMPONENT] === component));
+    const declarations = build.services.map((s) => s.declaration);
+    const edges = build.services.flatMap((s) =>
+      effectiveEdges(s.declaration, build.config, declarations)
+        .filter((e) => e.to !== s.declaration.name)
+        .map((e) => {
+          const port = declarations.find((d) => d.name === e.to)!.ports.find((p) => p.name === e.port)!;
+          return { from: s.declaration.name, to: e.to, name: e.port, port: port.port, servedBy: port.servedBy };
+        }),
+    );
+
+    it('has edges between services that run pods', () => {
+      expect(edges.length).toBeGreaterThan(10);
+      expect(edges.filter((e) => podsOf(e.from).length && podsOf(e.to, e.servedBy).length).length).toBeGreaterThan(10);
+    });
+
+    it("lets every pod of an edge's source out to, and into, every pod serving its port", () => {
+      const denied = edges.flatMap((e) =>
+        podsOf(e.from).flatMap((source) =>
+          podsOf(e.to, e.servedBy).flatMap((target) => {
+            const port = { port: e.port };
+            const ends = [
+              allowsEgress(policies, source, target, port) ? [] : ['egress'],
+              allowsIngress(policies, source, target, port) ? [] : ['ingress'],
+            ].flat();
+            return ends.length ? [`${e.from} -> ${e.to}:${e.name} (${e.port}): no ${ends.join(', no ')}`] : [];
+          }),
+        ),
+      );
+      expect([...new Set(denied)]).toEqual([]);
+    });
+
+    /** A pod of no platform namespace: a port that lets it in is open to anyone. */
+    const anyone: PodRef = { namespace: 'somewhere-else', labels: {} };
+    const publicPorts = declarations.flatMap((d) =>
+      d.ports
+        .filter((p) => podsOf(d.name).some((target) => allowsIngress(policies, anyone, target, { port: p.port })))
+        .map((p) => `${d.name}:${p.name}`),
+    );
+
+    it("opens ports to anyone only at the edge: Traefik's web and websecure", () => {
+      expect(publicPorts.sort()).toEqual(['traefik:web', 'traefik:websecure']);
+    });
+
+    it("opens no service's port to another service without an edge, at either end (the edge's public ports aside)", () => {
+      const declared = new Set(edges.map((e) => `${e.from} -> ${e.to}:${e.port}`));
+      const services = [...new Set(pods.map((p) => p.labels[NAME]).filter(Boolean))];
+      const open = services.flatMap((from) =>
+        services
+          .filter((to) => to !== from)
+          .flatMap((to) =>
+            (declarations.find((d) => d.name === to)?.ports ?? [])
+              .filter((p) => !declared.has(`${from} -> ${to}:${p.port}`))
+              .flatMap((p) => {
+                const pairs = podsOf(from).flatMap((source) => podsOf(to).map((target) => [source, target] as const));
+                const port = { port: p.port };
+                const isPublic = publicPorts.includes(`${to}:${p.name}`);
+                return [
+                  pairs.some(([source, target]) => allowsEgress(policies, source, target, port)) ? ['egress at the source'] : [],
+                  !isPublic && pairs.some(([source, target]) => allowsIngress(policies, source, target, port))
+                    ? ['ingress at the target']
+                    : [],
+                ]
+                  .flat()
+                  .map((end) => `${from} -> ${to}:${p.name} (${p.port}): ${end}`);
+              }),
+          ),
+      );
+      expect(open).toEqual([]);
+    });
   });
 
-  it('denies everything else by default in every namespace, allowing DNS', () => {
-    for (const ns of build.namespaces) {
-      const names = ns.objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
-      expect(names).toEqual(['default-deny', 'allow-dns']);
+  // Default deny (what it selects and blocks) is judged in test/components/platform/rendered-connections.test.ts;
+  // here, the one thing every namespace opens besides the edges: DNS, to the cluster's resolver only.
+  it('lets every pod reach the cluster resolver (kube-system/kube-dns) on port 53 over UDP and TCP, and a pod no edge concerns nothing else', () => {
+    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+    const dns: PodRef = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    const pods: PodRef[] = objects
+      .filter((o) => podSpecOf(o))
+      .map((o) => ({
+        namespace: o.metadata.namespace!,
+        labels: (podMetadataOf(o) as { labels?: Record<string, string> } | undefined)?.labels ?? {},
+      }));
+    expect(pods.length).toBeGreaterThan(10);
+    // A pod no service policy selects: only the namespace baseline applies to it.
+    const strangers: PodRef[] = build.namespaces.map((ns) => ({ namespace: ns.name, labels: { 'app.kubernetes.io/name': 'stranger' } }));
+    const reaches = (pod: PodRef, target: PodRef, port: number, protocol = 'UDP') =>
+      allowsEgress(policies, pod, target, { port, protocol });
+    for (const pod of [...pods, ...strangers])
+      expect({ pod, udp: reaches(pod, dns, 53), tcp: reaches(pod, dns, 53, 'TCP') }).toEqual({ pod, udp: true, tcp: true });
+    for (const pod of strangers) {
+      expect({ pod, otherPort: reaches(pod, dns, 80, 'TCP') }).toEqual({ pod, otherPort: false });
+      expect({ pod, otherPod: reaches(pod, { namespace: 'kube-system', labels: { 'k8s-app': 'metrics' } }, 53) }).toEqual({
+        pod,
+        otherPod: false,
+      });
+      expect({ pod, elsewhere: reaches(pod, { namespace: 'other', labels: { 'k8s-app': 'kube-dns' } }, 53) }).toEqual({
+        pod,
+        elsewhere: false,
+      });
     }
   });
 
