@@ -24,6 +24,8 @@ PACKAGES=(
   wget
   python3
   shellcheck
+  # keytool and a JVM: the trust stores the Java clients of Keycloak's back channel load.
+  openjdk-17-jre-headless
 )
 TRIXIE_MIRROR="http://deb.debian.org/debian"
 TRIXIE_KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"

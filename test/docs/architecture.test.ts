@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
+import { testLlmGateway } from '../helpers/llm-gateway';
 import * as path from 'node:path';
-import { LLM_GATEWAY_PORTS, LLM_GATEWAY_SERVICE } from '../../components/ai/contract';
 import type { PlatformBuild } from '../../components/platform/build';
 import { effectiveEdges } from '../../components/platform/graph';
 import { PLACEMENTS } from '../../components/platform/layers';
-import { ServiceDeclaration, ServiceDefinition, withDefaults } from '../../components/platform/service';
+import type { ServiceDeclaration, ServiceDefinition } from '../../components/platform/service';
 import { architectureDoc, architectureReference, mermaidId } from '../../render/architecture';
 import { buildFor, SERVICE_DEFINITIONS } from '../helpers/build';
 
@@ -34,21 +34,10 @@ function diagramOf(doc: string): { subgraphs: Map<string, { label: string; nodes
   return { subgraphs, nodeLines, edges };
 }
 
-/** A stand-in for the AI layer's gateway, as its contract describes it, with a public host. */
+/** The AI layer's gateway stand-in, here with a public host. */
 const gateway: ServiceDefinition = {
-  name: LLM_GATEWAY_SERVICE,
-  enabled: () => true,
-  declare: () =>
-    withDefaults({
-      name: LLM_GATEWAY_SERVICE,
-      layer: 'ai',
-      description: 'LLM gateway stand-in',
-      images: [],
-      ports: [{ ...LLM_GATEWAY_PORTS.http, http: true }],
-      publicHost: { name: 'models', port: 'http', signIn: 'none' },
-      resources: {},
-    }),
-  build: () => {},
+  ...testLlmGateway,
+  declare: (ctx) => ({ ...testLlmGateway.declare(ctx), publicHost: { name: 'models', port: 'http', signIn: 'none' } }),
 };
 
 /** The same build with one service's declaration changed. */
@@ -124,7 +113,7 @@ describe('docs/architecture.md', () => {
         'spark -->|"api:8181"| polaris',
         'trino -.->|"postgres:5432"| postgres_warehouse',
         'spark -.->|"s3:8333"| seaweedfs',
-        'dbt -.->|"http:8080"| keycloak',
+        'dbt -.->|"https:8443"| keycloak',
         'traefik -.->|"http:4180"| oauth2_proxy',
         'traefik -.->|"http:8080"| trino',
       ]),

@@ -54,6 +54,7 @@ describe('a user program composing storage and compute with identity and OPA out
       'polaris',
       'trino',
       'spark',
+      'spark-history',
       'dbt',
       'traefik',
     ]);

@@ -75,7 +75,13 @@ describe('the service graph is checked before anything is built', () => {
 
   it('refuses allowedRoles on a native-oidc host, where nothing would enforce them', () => {
     const host = { name: 'x', port: 'http', signIn: 'native-oidc' as const, redirectPaths: ['/cb'], allowedRoles: ['admin' as const] };
-    expect(graphProblems([edge, svc('keycloak'), svc('a', { publicHost: host })], config)).toEqual([
+    const keycloak = svc('keycloak', {
+      ports: [
+        { name: 'http', port: 8080 },
+        { name: 'https', port: 8443 },
+      ],
+    });
+    expect(graphProblems([edge, keycloak, svc('a', { publicHost: host })], config)).toEqual([
       'service "a": allowedRoles is enforced only for forward-auth sign-in; a native-oidc service maps roles itself',
     ]);
   });
@@ -86,21 +92,28 @@ describe('the service graph is checked before anything is built', () => {
     ).toEqual(['service "a": declares redirectPaths or allowedRoles but its sign-in is "none"']);
   });
 
-  it('derives the back-channel edge to the identity provider and the edge to the forward-auth provider', () => {
-    const keycloak = svc('keycloak', { layer: 'governance' });
+  it('derives the back-channel edge (TLS only, `https`) to the identity provider and the edge to the forward-auth provider', () => {
+    const keycloak = svc('keycloak', {
+      layer: 'governance',
+      ports: [
+        { name: 'http', port: 8080 },
+        { name: 'https', port: 8443 },
+      ],
+    });
     const proxy = svc('oauth2-proxy', { layer: 'governance' });
     const app = svc('a', { publicHost: { name: 'x', port: 'http', signIn: 'native-oidc', redirectPaths: ['/callback'] } });
     const protectedApp = svc('b', { publicHost: { name: 'y', port: 'http', signIn: 'forward-auth' } });
     const all = [edge, keycloak, proxy, app, protectedApp];
     expect(graphProblems(all, config)).toEqual([]);
-    expect(effectiveEdges(app, config, all)).toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(app, config, all)).toContainEqual({ to: 'keycloak', port: 'https' });
+    expect(effectiveEdges(app, config, all)).not.toContainEqual({ to: 'keycloak', port: 'http' });
     expect(effectiveEdges(edge, config, all)).toContainEqual({ to: 'oauth2-proxy', port: 'http' });
     expect(effectiveEdges(edge, config, [edge, keycloak, proxy, app])).not.toContainEqual({ to: 'oauth2-proxy', port: 'http' });
     // Every holder of a client talks to the back channel: the forward-auth provider and machine identities too.
     const robot = svc('robot', { serviceAccount: { roles: ['engineer'], realmManagement: [] } });
-    expect(effectiveEdges(proxy, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'http' });
-    expect(effectiveEdges(robot, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'http' });
-    expect(effectiveEdges(protectedApp, config, all)).not.toContainEqual({ to: 'keycloak', port: 'http' });
+    expect(effectiveEdges(proxy, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'https' });
+    expect(effectiveEdges(robot, config, [...all, robot])).toContainEqual({ to: 'keycloak', port: 'https' });
+    expect(effectiveEdges(protectedApp, config, all).filter((e) => e.to === 'keycloak')).toEqual([]);
   });
 
   it('makes an ifEnabled edge only while its target runs, and reports nothing when it does not', () => {
