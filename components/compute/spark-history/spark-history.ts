@@ -12,11 +12,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { contentChecksum, platformConfigMap, platformDeployment, platformService, secretEnv } from '../../base/workload';
 import { exemption } from '../../base/exemption';
 import type { BuildContext } from '../../platform/context';
-import { ComponentSizing, ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
+import { ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
 import { bucketName, catalogPlan, s3SecretName } from '../../storage/contract';
-import { FETCH_SCRIPT, fetchJarsScript, fileName, HADOOP_VERSION, repositoryPath, S3A_JARS } from '../spark/jars';
+import { FETCH_SCRIPT, fetchJarsScript, fileName, S3A_JARS } from '../spark/jars';
 import { EVENT_LOG_BUCKET } from '../spark/spark';
-import { SPARK_HOME } from '../spark/config';
+import { JARS_DIR, SPARK_HOME } from '../spark/config';
+import { fetchJarsContainer } from '../spark/fetch-jars';
 import {
   CONF_DIR,
   CONF_FILE,
@@ -31,10 +32,8 @@ import {
 
 export const SPARK_HISTORY_SERVICE = 'spark-history';
 export const HISTORY_HOST = 'history';
-const JARS_DIR = `${SPARK_HOME}/extra-jars`;
 /** The image's user (apache/spark-docker Dockerfile: spark_uid=185, group spark 185). */
 const SPARK_USER = { uid: 185, gid: 185 };
-const FETCH_SIZING: ComponentSizing = { replicas: 1, cpu: '50m', memory: '64Mi', cpuLimit: '1', memoryLimit: '128Mi' };
 
 const urlPort = (url: URL): number => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 
@@ -64,25 +63,6 @@ export function historyWiring(ctx: BuildContext): HistoryWiring {
     s3: catalogPlan(ctx, SPARK_HISTORY_SERVICE).s3,
     maxAgeDays,
     maxApplications,
-  };
-}
-
-function fetchJars(ctx: BuildContext) {
-  return {
-    name: 'fetch-jars',
-    image: 'spark' as const,
-    command: ['/bin/bash', `${CONF_DIR}/${FETCH_SCRIPT}`, ...S3A_JARS.map(repositoryPath)],
-    env: [
-      { name: 'SPARK_HOME', value: SPARK_HOME },
-      { name: 'MAVEN_REPOSITORY', value: ctx.config.compute.spark.jars.repository },
-      { name: 'JARS_DIR', value: JARS_DIR },
-      { name: 'HADOOP_VERSION', value: HADOOP_VERSION },
-    ],
-    volumeMounts: [
-      { name: 'jars', mountPath: JARS_DIR },
-      { name: 'config', mountPath: CONF_DIR, readOnly: true },
-    ],
-    sizing: FETCH_SIZING,
   };
 }
 
@@ -117,7 +97,7 @@ function build(scope: Construct, ctx: BuildContext, self: ServiceDeclaration): v
     user: SPARK_USER,
     // The JVM reads its properties only at start: a change rolls the pod.
     annotations: { 'checksum/config': contentChecksum(files) },
-    initContainers: [fetchJars(ctx)],
+    initContainers: [fetchJarsContainer(ctx.config.compute.spark.jars.repository, CONF_DIR, S3A_JARS)],
     containers: [
       {
         name: 'history',

@@ -22,7 +22,7 @@ import {
 import { exemption } from '../../base/exemption';
 import { objectName } from '../../base/labels';
 import type { BuildContext } from '../../platform/context';
-import { ComponentSizing, ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
+import { ServiceDeclaration, ServiceDefinition, withDefaults } from '../../platform/service';
 import {
   bucketName,
   catalogPlan,
@@ -51,7 +51,8 @@ import {
   WORK_DIR,
   workerDefaults,
 } from './config';
-import { FETCH_SCRIPT, fetchJarsScript, HADOOP_VERSION, jarsFor, repositoryPath } from './jars';
+import { fetchJarsContainer } from './fetch-jars';
+import { FETCH_SCRIPT, fetchJarsScript, jarsFor } from './jars';
 
 export const SPARK_SERVICE = 'spark';
 export { SPARK_PORTS, ICEBERG_CATALOG };
@@ -63,7 +64,6 @@ const WAREHOUSE_BUCKET = 'warehouse';
 
 /** The image's user (apache/spark-docker Dockerfile: spark_uid=185, group spark 185). */
 const SPARK_USER = { uid: 185, gid: 185 };
-const FETCH_SIZING: ComponentSizing = { replicas: 1, cpu: '50m', memory: '64Mi', cpuLimit: '1', memoryLimit: '128Mi' };
 /** The driver needs every jar (the AWS SDK bundle alone is several hundred MB); workers need the Iceberg ones. */
 const JARS_VOLUME_LIMIT = { driver: '2Gi', executor: '512Mi' } as const;
 
@@ -148,26 +148,6 @@ function commonEnv(wiring: SparkWiring): k8s.EnvVar[] {
   ];
 }
 
-/** The init container that fetches a role's jars into the `jars` volume. */
-function fetchJars(ctx: BuildContext, role: 'driver' | 'executor') {
-  return {
-    name: 'fetch-jars',
-    image: 'spark' as const,
-    command: ['/bin/bash', `${CONF_TEMPLATE_DIR}/${FETCH_SCRIPT}`, ...jarsFor(role).map(repositoryPath)],
-    env: [
-      { name: 'SPARK_HOME', value: SPARK_HOME },
-      { name: 'MAVEN_REPOSITORY', value: ctx.config.compute.spark.jars.repository },
-      { name: 'JARS_DIR', value: JARS_DIR },
-      { name: 'HADOOP_VERSION', value: HADOOP_VERSION },
-    ],
-    volumeMounts: [
-      { name: 'jars', mountPath: JARS_DIR },
-      { name: 'config', mountPath: CONF_TEMPLATE_DIR, readOnly: true },
-    ],
-    sizing: FETCH_SIZING,
-  };
-}
-
 const jarsVolume = (role: 'driver' | 'executor'): k8s.Volume => ({
   name: 'jars',
   emptyDir: { sizeLimit: k8s.Quantity.fromString(JARS_VOLUME_LIMIT[role]) },
@@ -232,7 +212,7 @@ function buildWorkers(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
     component: 'worker',
     user: SPARK_USER,
     annotations: { 'checksum/config': checksum },
-    initContainers: [fetchJars(ctx, 'executor')],
+    initContainers: [fetchJarsContainer(ctx.config.compute.spark.jars.repository, CONF_TEMPLATE_DIR, jarsFor('executor'))],
     containers: [
       {
         name: 'worker',
@@ -287,7 +267,7 @@ function buildConnect(scope: Construct, ctx: BuildContext, self: ServiceDeclarat
     user: SPARK_USER,
     annotations: { 'checksum/config': checksum },
     terminationGracePeriodSeconds: 60,
-    initContainers: [fetchJars(ctx, 'driver')],
+    initContainers: [fetchJarsContainer(ctx.config.compute.spark.jars.repository, CONF_TEMPLATE_DIR, jarsFor('driver'))],
     containers: [
       {
         name: 'connect',
