@@ -20,6 +20,32 @@ function seededStream(seed: string, label: string): (length: number) => Buffer {
   };
 }
 
+/**
+ * The odd primes below 2000 in groups whose product stays under 2^50, so a candidate's remainder
+ * by a group's product is an exact Number and each prime of the group divides it with plain arithmetic.
+ */
+const SMALL_PRIME_GROUPS: { primes: number[]; product: bigint }[] = (() => {
+  const primes: number[] = [];
+  for (let n = 3; n < 2000; n += 2) if (primes.every((p) => n % p !== 0)) primes.push(n);
+  const groups: { primes: number[]; product: bigint }[] = [];
+  for (const p of primes) {
+    const last = groups[groups.length - 1];
+    if (last && last.product * BigInt(p) < 2n ** 50n) {
+      last.primes.push(p);
+      last.product *= BigInt(p);
+    } else groups.push({ primes: [p], product: BigInt(p) });
+  }
+  return groups;
+})();
+
+/** Divisible by a small odd prime: certainly composite at these sizes, without the native call. */
+function hasSmallFactor(candidate: bigint): boolean {
+  return SMALL_PRIME_GROUPS.some(({ primes, product }) => {
+    const rest = Number(candidate % product);
+    return primes.some((p) => rest % p === 0);
+  });
+}
+
 /** The first prime of the stream with its top two bits set (so p*q has all 2048 bits) and p-1 prime to e. */
 function derivedPrime(next: (length: number) => Buffer, bits: number): bigint {
   for (;;) {
@@ -27,8 +53,9 @@ function derivedPrime(next: (length: number) => Buffer, bits: number): bigint {
     bytes[0] |= 0xc0;
     bytes[bytes.length - 1] |= 1;
     const candidate = BigInt(`0x${bytes.toString('hex')}`);
-    // OpenSSL's test (trial division, then Miller-Rabin): native, so a key takes milliseconds, not seconds.
-    if ((candidate - 1n) % E !== 0n && crypto.checkPrimeSync(candidate)) return candidate;
+    // A cheap sieve first (it only skips composites, so the prime found is the same), then OpenSSL's
+    // test (trial division, then Miller-Rabin): native, so a key takes milliseconds, not seconds.
+    if ((candidate - 1n) % E !== 0n && !hasSmallFactor(candidate) && crypto.checkPrimeSync(candidate)) return candidate;
   }
 }
 
