@@ -2,7 +2,7 @@
 // and the Pulumi program (preview, up) before anything is written or registered, unless the stack
 // sets k3d.allowOverBudget. The totals are the summary's.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { assertLaptopBudget, BudgetError, LAPTOP_BUDGET, overLaptopBudget } from '../../render/budget';
 import { resourceTotals, summarize } from '../../render/summary';
@@ -47,7 +47,7 @@ describe('the laptop budget', () => {
 
 describe('npm run render over the budget', () => {
   const stack = (text: string) => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'budget-'));
+    const cwd = tempDir('budget-');
     fs.writeFileSync(path.join(cwd, 'Pulumi.k3d.yaml'), `config:\n  analytics-platform:sizing: medium\n${text}`);
     return cwd;
   };

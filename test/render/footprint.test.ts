@@ -1,8 +1,6 @@
 // What render prints about heavy optional services left off: OpenMetadata with its OpenSearch is
 // off on k3d, and the summary says what turning it on adds, measured on the same config.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { tempDir } from '../helpers/temp-dirs';
 import { footprintLines, offFootprints } from '../../render/footprint';
 import { renderEnvironment } from '../../render/render-environment';
 import { serviceResources } from '../../render/summary';
@@ -40,7 +38,7 @@ describe('the footprint of optional services', () => {
   });
 
   it('is printed by render on k3d, with its CPU and GiB', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'render-footprint-'));
+    const out = tempDir('render-footprint-');
     const { humanSummary } = renderEnvironment('k3d', out);
     const [off] = offFootprints(configFor('k3d'), buildPlatform);
     const cpu = (off.requests.cpu / 1000).toFixed(2);

@@ -2,14 +2,14 @@
 // password it was created with, so the render must hand the same one back. Dropping values is
 // explicit (`--prune-secrets`).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { writeRender } from '../../render/write';
 import { buildFor } from '../helpers/build';
 import { runBin } from '../bin/run';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+const tmp = () => tempDir('secrets-');
 const catalog = (enabled: boolean) => ({ governance: { openmetadata: { enabled } } });
 const values = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'secrets/values.json'), 'utf8'));
 const secrets = (out: string) => parseAllDocuments(fs.readFileSync(path.join(out, 'secrets/secrets.yaml'), 'utf8')).map((d) => d.toJSON());

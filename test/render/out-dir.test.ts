@@ -1,13 +1,13 @@
 // `--out` must be a directory: a file there (or on the way there) is an error naming it, never
 // ENOTDIR, and the file is left as it was.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { RenderRefusedError, writeRender } from '../../render/write';
 import { buildFor } from '../helpers/build';
 import { runBin } from '../bin/run';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'out-dir-'));
+const tmp = () => tempDir('out-dir-');
 
 describe('--out naming a file', () => {
   it('is refused by render with a clear message, the file untouched', () => {

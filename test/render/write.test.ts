@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { tempDir } from '../helpers/temp-dirs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import forge from 'node-forge';
@@ -9,7 +9,7 @@ import { MANIFEST_FILE, writeRender } from '../../render/write';
 import { buildFor } from '../helpers/build';
 
 const ROOT = path.join(__dirname, '../..');
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
+const tmp = () => tempDir('render-');
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJSON());
 
