@@ -1,11 +1,11 @@
 // `npm run check` as CI runs it: JSON that parses, with counts; a report file; findings sorted by
 // severity; errors that name the file at fault; invalid ipBlock CIDRs failing the check.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { runBin } from './run';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'check-bin-'));
+const tmp = () => tempDir('check-bin-');
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 /** A pod breaking rules of every severity, beside a Service with schema and reference problems. */

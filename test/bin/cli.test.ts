@@ -1,13 +1,13 @@
 // The command-line tools as users run them: every command answers --help and -h with its usage,
 // and no flag is lost silently (npm taking it, a bare word where an option was meant).
 import { spawnSync } from 'node:child_process';
+import { tempDir } from '../helpers/temp-dirs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { npmTookOptions, parseArgs, type Command } from '../../bin/cli';
 import { ROOT, runBin } from './run';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+const tmp = () => tempDir('cli-');
 
 describe('every command answers --help and -h', () => {
   it.each([

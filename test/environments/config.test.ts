@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { ConfigError, loadPlatformConfig, mergeOverrides, overridesForEnvironment, readStackFile } from '../../environments/load';
 
@@ -221,7 +221,7 @@ describe('the governance block', () => {
 });
 
 describe('stack files', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-'));
+  const dir = tempDir('stack-');
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);

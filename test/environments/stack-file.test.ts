@@ -2,12 +2,12 @@
 // namespace, no `config:`, a `config:` that is not a map, YAML that does not parse. Each stops
 // with the file, the key and what is expected.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { ConfigError, configEntriesToOverrides, overridesForEnvironment, readStackFile } from '../../environments/load';
 import { runBin } from '../bin/run';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-file-'));
+const dir = tempDir('stack-file-');
 let n = 0;
 const write = (text: string) => {
   const file = path.join(dir, `Pulumi.s${n++}.yaml`);
@@ -93,7 +93,7 @@ describe('stack files without usable config', () => {
 
 describe('npm run render on such a stack file', () => {
   it('stops with the key and writes nothing, instead of rendering the defaults', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-render-'));
+    const cwd = tempDir('stack-render-');
     fs.writeFileSync(path.join(cwd, 'Pulumi.k3d.yaml'), 'config:\n  analytics:sizing: small\n');
     const result = runBin('render', ['--out', 'out'], { cwd });
     expect(result.status).toBe(1);

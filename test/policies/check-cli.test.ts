@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { tempDir } from '../helpers/temp-dirs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeRender } from '../../render/write';
 import { RULES } from '../../policies/registry';
@@ -14,7 +14,7 @@ const check = (args: string[]) =>
   });
 
 describe('npm run check', () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'check-')), 'k3d');
+  const out = path.join(tempDir('check-'), 'k3d');
   writeRender(buildFor('k3d'), out);
 
   it('passes the k3d render as a complete set (schema, references, every rule) and exits 0', () => {
@@ -27,7 +27,7 @@ describe('npm run check', () => {
   });
 
   it('exits 1 on a mandatory violation in YAML that is not ours, naming rule, object and message', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foreign-'));
+    const dir = tempDir('foreign-');
     fs.writeFileSync(
       path.join(dir, 'pod.yaml'),
       'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: apps }\nspec:\n  hostNetwork: true\n  containers: [{ name: web, image: nginx }]\n',
@@ -45,7 +45,7 @@ describe('npm run check', () => {
   });
 
   it('reports schema and reference problems as mandatory findings', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-'));
+    const dir = tempDir('broken-');
     fs.writeFileSync(
       path.join(dir, 'svc.yaml'),
       'apiVersion: v1\nkind: Service\nmetadata: { name: api, namespace: apps }\nspec:\n  selector: { app: missing }\n  ports: [{ port: "eighty" }]\n',
@@ -57,7 +57,7 @@ describe('npm run check', () => {
   });
 
   describe('a partial set naming objects the cluster provides', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'partial-'));
+    const dir = tempDir('partial-');
     // An Ingress of a class the cluster's controller installs, in a Namespace created elsewhere.
     fs.writeFileSync(
       path.join(dir, 'ingress.yaml'),

@@ -1,7 +1,7 @@
 // `check` reads every Kubernetes object in the files, whatever it lacks: a document without metadata
 // is judged and reported, never dropped; List items are objects; tool configs and other YAML are not.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { tempDir } from '../helpers/temp-dirs';
 import * as path from 'node:path';
 import { checkObjects, loadObjects } from '../../policies/check';
 import { RULES } from '../../policies/registry';
@@ -9,7 +9,7 @@ import { configFor } from '../helpers/build';
 
 const config = configFor('k3d');
 const write = (text: string) => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'load-')), 'manifests.yaml');
+  const file = path.join(tempDir('load-'), 'manifests.yaml');
   fs.writeFileSync(file, text);
   return file;
 };

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { tempDir } from '../../helpers/temp-dirs';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { IMAGE_CATALOGUE, ImageResolver, readImageLock, sourceRef } from '../../../components/images';
 import { TEST_LOCK_FILE } from '../../helpers/build';
@@ -41,7 +41,7 @@ describe('image catalogue', () => {
   });
 
   it('rejects a file that is not a lock file', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'lock.json');
+    const file = path.join(tempDir('lock-'), 'lock.json');
     fs.writeFileSync(file, JSON.stringify({ images: { 'docker.io/x:1': 'md5:abc' } }));
     expect(() => readImageLock(file)).toThrow(/is not a lock file: .*bad entries: docker.io\/x:1/);
   });
@@ -72,7 +72,7 @@ describe('npm run images', () => {
 
   it('resolves digests with crane into the lock file', () => {
     // A stand-in crane that answers like the real one, so the command is tested without a registry.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'bin-'));
+    const bin = tempDir('bin-');
     fs.writeFileSync(
       path.join(bin, 'crane'),
       '#!/bin/sh\n[ "$1" = version ] && exit 0\nprintf "sha256:%s\\n" "$(printf %s "$2" | sha256sum | cut -c1-64)"\n',
@@ -89,7 +89,7 @@ describe('npm run images', () => {
   });
 
   it('fails clearly when the digest tool is missing, writing nothing', () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lock-')), 'lock.json');
+    const out = path.join(tempDir('lock-'), 'lock.json');
     const result = images(['lock', '--env', 'k3d', '--tool', 'skopeo', '--out', out], { ...process.env, PATH: '/nonexistent' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/skopeo is not installed here/);
