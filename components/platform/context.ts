@@ -92,6 +92,12 @@ export class BuildContext {
     return `${labels.join('.')}.${this.namespaceOf(service)}.svc.cluster.local`;
   }
 
+  /** The names a service's own Service answers to in the cluster: every form clients use, fully qualified first. */
+  serviceDnsNames(service: string): string[] {
+    const ns = this.namespaceOf(service);
+    return [this.ownHost(service, service), `${service}.${ns}.svc`, `${service}.${ns}`, service];
+  }
+
   sizing(service: string, component: string): ComponentSizing {
     const sized = this.declaration(service).resources[component];
     if (!sized) throw new Error(`service "${service}" declares no resources for component "${component}"`);

@@ -1,39 +1,25 @@
 // Keycloak's in-cluster TLS: the certificate of its `https` port (the back channel: tokens, keys,
-// userinfo, the admin API) and the CA its clients trust, both derived from one random seed through
-// the platform's internal CA (components/platform/internal-ca.ts), as Trino's are (trino/tls.ts).
-// No key appears in a manifest; every Secret rendered from the seed agrees. A client in Keycloak's
-// namespace mounts only the `ca.crt` key of KEYCLOAK_TLS_SECRET; one elsewhere gets a CA-only copy
-// in its own namespace (identityCa). A Java client gets the CA as a PKCS12 truststore its init
+// userinfo, the admin API) and the CA its clients trust, from the platform's internal TLS
+// (components/platform/internal-tls.ts), as Trino's are. A client in Keycloak's namespace mounts
+// only the `ca.crt` key of KEYCLOAK_TLS_SECRET; one elsewhere gets a CA-only copy (identityCa). A Java client gets the CA as a PKCS12 truststore its init
 // container writes (truststoreScript): Java has no PEM trust store type.
 import type { k8s } from 'cdk8s-plus-28';
 import type { BuildContext } from '../../platform/context';
-import { internalCertificates } from '../../platform/internal-ca';
-import type { SecretValueSource } from '../../platform/secrets';
+import { internalCaSecret, InternalTls, internalTlsValue } from '../../platform/internal-tls';
 // The contract re-exports this module: its top-level code must not read the contract's bindings.
 import { KEYCLOAK_SERVICE } from '../contract';
 
 /** The server's certificate (`tls.crt`), key (`tls.key`) and the CA (`ca.crt`), in Keycloak's namespace. */
 export const KEYCLOAK_TLS_SECRET = 'keycloak-tls';
 export const IDENTITY_CA_KEY = 'ca.crt';
-const TLS_SEED_ID = 'keycloak/tls-ca-seed';
-const TLS_SEED_LENGTH = 64;
-const TLS_CA = { ca: { commonName: 'keycloak CA', keyLabel: 'keycloak-ca' }, leafKeyLabel: 'keycloak-server' } as const;
-
-/** The names back-channel clients reach Keycloak by: its Service in every in-cluster form. */
-export function keycloakDnsNames(ctx: Pick<BuildContext, 'ownHost' | 'namespaceOf'>): string[] {
-  const ns = ctx.namespaceOf(KEYCLOAK_SERVICE);
-  return [ctx.ownHost(KEYCLOAK_SERVICE, KEYCLOAK_SERVICE), `${KEYCLOAK_SERVICE}.${ns}.svc`, `${KEYCLOAK_SERVICE}.${ns}`, KEYCLOAK_SERVICE];
-}
-
-function tlsValue(ctx: BuildContext, render: (pems: ReturnType<typeof internalCertificates>) => string): SecretValueSource {
-  const dnsNames = keycloakDnsNames(ctx);
-  return {
-    kind: 'template',
-    ids: [TLS_SEED_ID],
-    seeds: { [TLS_SEED_ID]: TLS_SEED_LENGTH },
-    render: (values) => render(internalCertificates(values[TLS_SEED_ID], TLS_CA, dnsNames)),
-  };
-}
+// A function, not a constant: this module loads while the contract it reads is still loading.
+const keycloakTls = (): InternalTls => ({
+  service: KEYCLOAK_SERVICE,
+  secretName: KEYCLOAK_TLS_SECRET,
+  caKey: IDENTITY_CA_KEY,
+  seedId: 'keycloak/tls-ca-seed',
+  names: { ca: { commonName: 'keycloak CA', keyLabel: 'keycloak-ca' }, leafKeyLabel: 'keycloak-server' },
+});
 
 /** The server's certificate and key (PEM, PKCS#8 key: KC_HTTPS_CERTIFICATE_*_FILE) and the CA. */
 export function planKeycloakTls(ctx: BuildContext): void {
@@ -42,9 +28,9 @@ export function planKeycloakTls(ctx: BuildContext): void {
     namespace: ctx.namespaceOf(KEYCLOAK_SERVICE),
     service: KEYCLOAK_SERVICE,
     data: {
-      'tls.crt': tlsValue(ctx, (pems) => pems.certificate),
-      'tls.key': tlsValue(ctx, (pems) => pems.privateKey),
-      [IDENTITY_CA_KEY]: tlsValue(ctx, (pems) => pems.caCertificate),
+      'tls.crt': internalTlsValue(ctx, keycloakTls(), (pems) => pems.certificate),
+      'tls.key': internalTlsValue(ctx, keycloakTls(), (pems) => pems.privateKey),
+      [IDENTITY_CA_KEY]: internalTlsValue(ctx, keycloakTls(), (pems) => pems.caCertificate),
     },
   });
 }
@@ -62,12 +48,7 @@ export interface IdentityCa {
  */
 export function identityCa(ctx: BuildContext, client: string): IdentityCa | undefined {
   if (!ctx.services.some((s) => s.name === KEYCLOAK_SERVICE)) return undefined;
-  const namespace = ctx.namespaceOf(client);
-  if (namespace === ctx.namespaceOf(KEYCLOAK_SERVICE)) return { secretName: KEYCLOAK_TLS_SECRET, key: IDENTITY_CA_KEY };
-  const name = `${client}-keycloak-ca`;
-  if (!ctx.secrets.some((s) => s.name === name && s.namespace === namespace))
-    ctx.addSecret({ name, namespace, service: client, data: { [IDENTITY_CA_KEY]: tlsValue(ctx, (pems) => pems.caCertificate) } });
-  return { secretName: name, key: IDENTITY_CA_KEY };
+  return { secretName: internalCaSecret(ctx, keycloakTls(), client), key: IDENTITY_CA_KEY };
 }
 
 /** A volume with the CA certificate only (never the key beside it in Keycloak's own Secret), as file IDENTITY_CA_KEY. */

@@ -61,12 +61,8 @@ export const searchSecurityEnabled = (config: PlatformConfig): boolean => config
 
 /** The names the node certificate is valid for: the Service in every form clients use, and every pod. */
 export function searchDnsNames(ctx: BuildContext): string[] {
-  const ns = ctx.namespaceOf(OPENSEARCH_SERVICE);
   return [
-    ctx.ownHost(OPENSEARCH_SERVICE, OPENSEARCH_SERVICE),
-    `${OPENSEARCH_SERVICE}.${ns}.svc`,
-    `${OPENSEARCH_SERVICE}.${ns}`,
-    OPENSEARCH_SERVICE,
+    ...ctx.serviceDnsNames(OPENSEARCH_SERVICE),
     ctx.ownHost(OPENSEARCH_SERVICE, '*', OPENSEARCH_HEADLESS),
     ctx.ownHost(OPENSEARCH_SERVICE, OPENSEARCH_HEADLESS),
     'localhost',
